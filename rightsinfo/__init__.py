@@ -1,0 +1,44 @@
+"""rightsinfo: rights, help and safety information for migrants in Serbia, offline first.
+
+``create_app`` only wires things together: settings, the built database, languages, the page cache,
+security headers and the blueprints. Everything that knows about content lives in its own module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from rightsinfo import serving
+from rightsinfo.assets import Assets
+from rightsinfo.build import DATABASE_NAME
+from rightsinfo.config import load_settings
+from rightsinfo.db import SiteDatabase
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the Flask app; ``test_config`` overrides settings (tests point it at fixtures)."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.from_mapping(load_settings(test_config))
+    if test_config and "INSTANCE_PATH" in test_config:
+        app.instance_path = str(test_config["INSTANCE_PATH"])
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.json.ensure_ascii = False
+
+    database = SiteDatabase(Path(app.instance_path) / DATABASE_NAME, app.config["DB_CHECK_INTERVAL_SECONDS"])
+    assets = Assets(serving.security_headers(app.config["HSTS"]))
+    cache = serving.PageCache(lambda: database.version)
+    cache.static.update(assets.entries)
+    app.extensions["rightsinfo"] = {"db": database, "assets": assets, "cache": cache}
+
+    from rightsinfo import cli, directory, errors, i18n, offline, pages, search, templating
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    for blueprint_module in (pages, directory, search, offline):
+        app.register_blueprint(blueprint_module.bp)
+    cli.init_app(app)
+    serving.install(app, cache, lambda: database.version)
+    return app

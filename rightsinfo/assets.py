@@ -1,0 +1,55 @@
+"""Static files with fingerprinted names, served from memory with a year-long immutable cache.
+
+A file's address carries a hash of its bytes (``/static/site.3f9c2a1b7d.css``), so a phone keeps it
+until the file changes, and the service worker's precache list changes whenever any file does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import Path
+
+from rightsinfo.serving import Entry, make_entry
+
+STATIC_DIR = Path(__file__).parent / "static"
+IMMUTABLE = "public, max-age=31536000, immutable"
+CONTENT_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+    ".woff2": "font/woff2",
+}
+
+
+def fingerprinted_name(relative: str, data: bytes) -> str:
+    """Return ``name.<hash>.ext`` for a file's relative path and bytes."""
+    path = Path(relative)
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
+
+
+class Assets:
+    """The static files: their fingerprinted URLs and their in-memory responses."""
+
+    def __init__(self, extra_headers: list[tuple[str, str]], static_dir: Path = STATIC_DIR):
+        self.urls: dict[str, str] = {}
+        self.entries: dict[str, Entry] = {}
+        digest = hashlib.sha256()
+        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+            relative = path.relative_to(static_dir).as_posix()
+            data = path.read_bytes()
+            digest.update(relative.encode() + data)
+            url = "/static/" + fingerprinted_name(relative, data)
+            content_type = CONTENT_TYPES.get(path.suffix) or (
+                mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            )
+            self.urls[relative] = url
+            self.entries[url] = make_entry(data, content_type, [("Cache-Control", IMMUTABLE), *extra_headers])
+        self.version = digest.hexdigest()[:12]
+
+    def url(self, name: str) -> str:
+        """Return the fingerprinted URL of a static file."""
+        return self.urls[name]

@@ -1,0 +1,318 @@
+"""Build the site's database from the content folder and compile the catalogues, atomically.
+
+Everything expensive happens here, once: Markdown is rendered and sanitised, translations are matched
+with their English source and checked, fallbacks are resolved, and the search index is made. The new
+database is written beside the old one and renamed into place, so a running server never sees a
+half-built file; if anything is wrong the build stops, naming file and line, and the old database keeps
+serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from rightsinfo import search_index
+from rightsinfo.catalogues import catalogue_paths, check_placeholders, compile_catalogue
+from rightsinfo.content import Content, ContentError, Page, read_content
+from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.markup import contact_links, normalise_contact, render_markdown, shape_of
+
+DATABASE_NAME = "rightsinfo.sqlite3"
+CATALOGUES_DIR_NAME = "catalogues"
+CATALOGUE_VERSIONS_KEPT = 3
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a successful build made."""
+
+    database: Path
+    content_version: str
+    pages: int
+    organisations: int
+    seconds: float
+
+
+def content_version(content_dir: Path, translations_dir: Path) -> str:
+    """Return a hash of every content file and catalogue, so any edit gives a new version."""
+    digest = hashlib.sha256()
+    for folder in (content_dir, translations_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".md", ".yaml", ".yml", ".po"}:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def check_contact_links(content: Content, rendered: dict[tuple[str, str], str]) -> list[str]:
+    """Refuse a phone number or e-mail in a page that no sourced record lists."""
+    known = {normalise_contact(number.number) for number in content.emergency}
+    for organisation in content.organisations:
+        known.update(normalise_contact(c.value) for c in organisation.contacts)
+    problems = []
+    for (slug, lang), html in rendered.items():
+        path = content.pages[slug][lang].path
+        for target in contact_links(html):
+            if normalise_contact(target) not in known:
+                problems.append(
+                    f"{path}: '{target}' is not in emergency.yaml or any organisation's contacts "
+                    "(every number needs a source and a verified_on date)"
+                )
+    return problems
+
+
+def translation_problems(english: Page, translation: Page, en_html: str, html: str) -> list[str]:
+    """Return what differs between a translation and its English page: numbers, links, headings."""
+    source, target = shape_of(en_html), shape_of(html)
+    path = translation.path
+    problems = []
+    if source.numbers != target.numbers:
+        missing = sorted(set(source.numbers) - set(target.numbers))
+        extra = sorted(set(target.numbers) - set(source.numbers))
+        problems.append(
+            f"{path}: numbers differ from en.md (missing: {' '.join(missing) or '-'}; "
+            f"not in English: {' '.join(extra) or '-'}; or counted a different number of times)"
+        )
+    if source.links != target.links:
+        problems.append(f"{path}: links differ from en.md")
+    if source.headings != target.headings:
+        problems.append(
+            f"{path}: headings differ from en.md ({len(target.headings)} headings, "
+            f"English has {len(source.headings)})"
+        )
+    return problems
+
+
+def page_rows(content: Content) -> tuple[list[dict], list[str]]:
+    """Return one row per page and language (English standing in where untranslated)."""
+    rows, problems = [], []
+    rendered: dict[tuple[str, str], str] = {}
+    for slug, versions in content.pages.items():
+        for lang, page in versions.items():
+            rendered[slug, lang] = render_markdown(page.body)
+    problems += check_contact_links(content, rendered)
+    for slug, versions in content.pages.items():
+        english = versions[ENGLISH]
+        for lang in LOCALE_BY_PREFIX:
+            page = versions.get(lang)
+            if page is not None and lang != ENGLISH:
+                problems += translation_problems(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
+            shown = page or english
+            rows.append(
+                {
+                    "lang": lang,
+                    "slug": slug,
+                    "text_lang": shown.lang,
+                    "title": shown.title,
+                    "summary": shown.summary,
+                    "html": rendered[slug, shown.lang],
+                    "icon": english.icon,
+                    "sort_order": english.order,
+                    "reviewed": shown.reviewed.isoformat(),
+                    "english_reviewed": english.reviewed.isoformat(),
+                    "sources": json.dumps(english.sources),
+                    "keywords": json.dumps(english.keywords + (page.keywords if page else [])),
+                    "status": "source" if lang == ENGLISH else (page.status if page else "missing"),
+                    "outdated": bool(
+                        page and lang != ENGLISH and page.translated_from != english.fingerprint
+                    ),
+                    "fingerprint": english.fingerprint,
+                }
+            )
+    return rows, problems
+
+
+def organisation_rows(content: Content) -> tuple[list[dict], list[dict]]:
+    """Return organisation rows (data written once) and their text per language."""
+    organisations, texts = [], []
+    for org in content.organisations:
+        organisations.append(
+            {
+                "id": org.id,
+                "name": org.name,
+                "local_name": org.local_name,
+                "kinds": json.dumps(org.kinds),
+                "cities": json.dumps(org.cities),
+                "website": org.website,
+                "languages": json.dumps(org.languages),
+                "coordinates": json.dumps(org.coordinates),
+                "hours": json.dumps(org.hours),
+                "verified_on": org.verified_on.isoformat() if org.verified_on else None,
+                "source": org.source,
+                "sources": json.dumps(org.sources),
+                "unconfirmed": json.dumps(org.unconfirmed),
+                "contacts": json.dumps(
+                    [
+                        {
+                            "kind": c.kind,
+                            "value": c.value,
+                            "label": c.label,
+                            "verified_on": c.verified_on.isoformat(),
+                            "source": c.source,
+                            "caution": c.caution,
+                        }
+                        for c in org.contacts
+                    ]
+                ),
+            }
+        )
+        for lang in LOCALE_BY_PREFIX:
+            entry = org.text.get(lang) or org.text[ENGLISH]
+            texts.append(
+                {
+                    "org_id": org.id,
+                    "lang": lang,
+                    "text_lang": lang if lang in org.text else ENGLISH,
+                    "summary": entry["summary"],
+                    "status": entry["status"] if lang in org.text else "missing",
+                }
+            )
+    return organisations, texts
+
+
+def card_rows(content: Content) -> list[dict]:
+    """Return one row per card and language."""
+    rows = []
+    for card in content.cards:
+        for lang in LOCALE_BY_PREFIX:
+            rows.append(
+                {
+                    "id": card.id,
+                    "lang": lang,
+                    "sort_order": card.order,
+                    "icon": card.icon,
+                    "sr_latn": card.sr_latn,
+                    "sr_cyrl": card.sr_cyrl,
+                    "status": card.status,
+                    "text": card.text.get(lang) or card.text[ENGLISH],
+                    "text_lang": lang if lang in card.text else ENGLISH,
+                }
+            )
+    return rows
+
+
+def emergency_rows(content: Content) -> list[dict]:
+    """Return one row per emergency number and language."""
+    return [
+        {
+            "id": number.id,
+            "lang": lang,
+            "sort_order": position,
+            "number": number.number,
+            "label": number.labels.get(lang) or number.labels[ENGLISH],
+            "verified_on": number.verified_on.isoformat(),
+            "source": number.source,
+        }
+        for position, number in enumerate(content.emergency)
+        for lang in LOCALE_BY_PREFIX
+    ]
+
+
+def write_database(path: Path, content: Content, version: str, catalogue_dir: str) -> int:
+    """Write every table into a new database file; return the number of page rows."""
+    pages, problems = page_rows(content)
+    if problems:
+        raise ContentError(problems)
+    organisations, texts = organisation_rows(content)
+    db = sqlite_utils.Database(path)
+    db["meta"].insert_all(
+        [
+            {"key": "content_version", "value": version},
+            {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+            {"key": "catalogue_dir", "value": catalogue_dir},
+        ],
+        pk="key",
+    )
+    db["pages"].insert_all(pages, pk=("lang", "slug"))
+    db["organisations"].insert_all(organisations, pk="id")
+    db["organisation_text"].insert_all(texts, pk=("org_id", "lang"))
+    db["cards"].insert_all(card_rows(content), pk=("id", "lang"))
+    db["emergency"].insert_all(emergency_rows(content), pk=("id", "lang"))
+    db["sources"].insert_all(
+        [
+            {"id": s.id, "url": s.url, "title": s.title, "supports": s.supports, "date": s.date}
+            for s in content.sources.values()
+        ],
+        pk="id",
+    )
+    search_index.write(db, pages, organisations, texts)
+    db.conn.commit()
+    db.close()
+    return len(pages)
+
+
+def compile_catalogues(translations_dir: Path, target: Path, project_dir: Path) -> list[str]:
+    """Compile every catalogue into ``target``; return all problems found."""
+    problems = []
+    for locale, po_path in catalogue_paths(translations_dir).items():
+        if not po_path.exists():
+            continue
+        mo_path = target / locale / "LC_MESSAGES" / "messages.mo"
+        found = compile_catalogue(po_path, mo_path, project_dir)
+        if not found:
+            try:
+                shown = str(po_path.relative_to(project_dir))
+            except ValueError:
+                shown = str(po_path)
+            found = check_placeholders(po_path, shown)
+        problems += found
+    return problems
+
+
+def remove_old_catalogues(catalogues_root: Path, keep: str) -> None:
+    """Delete compiled catalogues of old builds, keeping the newest few for running servers."""
+    folders = sorted(
+        (p for p in catalogues_root.iterdir() if p.is_dir() and p.name != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for folder in folders[CATALOGUE_VERSIONS_KEPT - 1 :]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) -> BuildReport:
+    """Build content and catalogues into ``instance_dir``; raise ContentError naming every problem."""
+    started = time.perf_counter()
+    project_dir = content_dir.parent
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    content = read_content(content_dir)
+    version = content_version(content_dir, translations_dir)
+    catalogues_root = instance_dir / CATALOGUES_DIR_NAME
+    catalogue_dir = catalogues_root / version
+    staging = Path(tempfile.mkdtemp(prefix=".catalogues-", dir=instance_dir))
+    try:
+        problems = compile_catalogues(translations_dir, staging, project_dir)
+        if problems:
+            raise ContentError(problems)
+        handle, temp_name = tempfile.mkstemp(prefix=".build-", suffix=".sqlite3", dir=instance_dir)
+        os.close(handle)
+        temp_db = Path(temp_name)
+        try:
+            temp_db.unlink()
+            page_count = write_database(temp_db, content, version, catalogue_dir.name)
+            catalogues_root.mkdir(exist_ok=True)
+            if not catalogue_dir.exists():
+                staging.rename(catalogue_dir)
+            os.replace(temp_db, instance_dir / DATABASE_NAME)
+        finally:
+            temp_db.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    remove_old_catalogues(catalogues_root, keep=catalogue_dir.name)
+    return BuildReport(
+        database=instance_dir / DATABASE_NAME,
+        content_version=version,
+        pages=page_count,
+        organisations=len(content.organisations),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,107 @@
+"""Interface catalogues: compile with the real gettext tools, check, and count what is translated.
+
+``msgfmt --check`` is the judge of a catalogue (it is what Poedit and Weblate run too): it reports
+syntax errors and placeholder mismatches as ``file:line: message``, which we pass on unchanged so a
+translator sees the line to fix. Fuzzy entries are never compiled, so a guess never reaches a reader.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from rightsinfo.i18n import LOCALE_BY_PREFIX
+
+
+@dataclass(frozen=True)
+class CatalogueStatus:
+    """How much of one catalogue is translated."""
+
+    translated: int
+    fuzzy: int
+    missing: int
+
+
+def catalogue_paths(translations_dir: Path) -> dict[str, Path]:
+    """Return the .po file of every non-English language, keyed by Babel locale id."""
+    return {
+        locale: translations_dir / locale / "LC_MESSAGES" / "messages.po"
+        for locale in LOCALE_BY_PREFIX.values()
+        if locale != "en"
+    }
+
+
+def require_msgfmt() -> str:
+    """Return the msgfmt program, or explain how to install it."""
+    program = shutil.which("msgfmt")
+    if program is None:
+        raise RuntimeError("msgfmt is missing: install Debian's 'gettext' package")
+    return program
+
+
+def compile_catalogue(po_path: Path, mo_path: Path, project_dir: Path) -> list[str]:
+    """Compile one catalogue with msgfmt --check; return its problems as 'file:line: …' lines."""
+    mo_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shown = po_path.relative_to(project_dir)
+    except ValueError:
+        shown = po_path
+    result = subprocess.run(
+        [require_msgfmt(), "--check", "-o", str(mo_path), str(shown)],
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0:
+        return []
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    problems = [line for line in lines if "fatal" not in line and not line.startswith("msgfmt:")]
+    return problems or [f"{shown}: msgfmt could not compile it ({lines[-1] if lines else '?'})"]
+
+
+def check_placeholders(po_path: Path, shown: str) -> list[str]:
+    """Return a problem for every translation whose %(name)s placeholders differ from the source."""
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    problems = []
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(placeholder.findall(" ".join(ids)))
+        for text in strings:
+            if not text:
+                continue
+            found = set(placeholder.findall(text))
+            # A plural form for exactly one or two may leave the number out (Arabic 'one', 'two').
+            if found - wanted or (len(strings) == 1 and found != wanted):
+                line = message.lineno or 0
+                problems.append(f"{shown}:{line}: placeholders {sorted(found)} differ from {sorted(wanted)}")
+                break
+    return problems
+
+
+def catalogue_status(po_path: Path) -> CatalogueStatus:
+    """Count translated, fuzzy and missing entries the way msgfmt does."""
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    translated = fuzzy = missing = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            fuzzy += 1
+        elif all(strings):
+            translated += 1
+        else:
+            missing += 1
+    return CatalogueStatus(translated, fuzzy, missing)

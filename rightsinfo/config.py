@@ -1,0 +1,56 @@
+"""Settings as data: every setting has a default, a one-line help and an environment override.
+
+An environment variable named ``RIGHTSINFO_<NAME>`` overrides the default, so a deployment changes
+behaviour without editing code. Paths are resolved against the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default value and what it is for."""
+
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CONTENT_DIR", str(PROJECT_DIR / "content"), "Folder of Markdown pages and YAML records."),
+    Setting("TRANSLATIONS_DIR", str(PROJECT_DIR / "translations"), "Folder of gettext catalogues."),
+    Setting("PUBLIC_BASE_URL", "https://rightsinfo.example", "Public address printed on leaflets."),
+    Setting("PUBLISHER", "rightsinfo volunteers", "Publisher's name in leaflet footers."),
+    Setting("HSTS", False, "Send Strict-Transport-Security (only when served over HTTPS)."),
+    Setting("LEAFLET_MAX_CONCURRENT_RENDERS", 1, "Cold PDF renders allowed at once per worker."),
+    Setting("LEAFLET_QUEUE_WAIT_SECONDS", 2.0, "How long a PDF request waits for a render slot."),
+    Setting("CONTACT_STALE_AFTER_DAYS", 183, "Contacts older than this show 'may be out of date'."),
+    Setting("DB_CHECK_INTERVAL_SECONDS", 1.0, "How often a worker looks for a rebuilt database."),
+)
+
+
+def _coerce(raw: str, default: object) -> object:
+    """Turn an environment string into the type of the default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Return every setting: defaults, then environment, then explicit overrides (tests)."""
+    values = {}
+    for setting in SETTINGS:
+        raw = os.environ.get(f"RIGHTSINFO_{setting.name}")
+        values[setting.name] = setting.default if raw is None else _coerce(raw, setting.default)
+    values.update(overrides or {})
+    return values

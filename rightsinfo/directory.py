@@ -1,0 +1,47 @@
+"""The organisations directory: filters by city and kind of help that work without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+
+from rightsinfo import db
+from rightsinfo.pages import conn, take_language
+from rightsinfo.templating import render_page
+from rightsinfo.vocabulary import KINDS_OF_HELP
+
+bp = Blueprint("directory", __name__)
+bp.url_value_preprocessor(take_language)
+
+
+@bp.get("/<lang>/organisations/")
+def index(lang: str):
+    """List organisations, filtered by ?city= and ?kind= when given (unknown values show all)."""
+    cities = db.cities(conn())
+    kinds = [kind for kind in KINDS_OF_HELP if kind in db.kinds_in_use(conn())]
+    city = request.args.get("city", "")
+    kind = request.args.get("kind", "")
+    city = city if city in cities else ""
+    kind = kind if kind in kinds else ""
+    return render_page(
+        "directory.html",
+        organisations=db.organisations(conn(), lang, city or None, kind or None),
+        cities=cities,
+        kinds=kinds,
+        kind_labels=KINDS_OF_HELP,
+        city=city,
+        kind=kind,
+    )
+
+
+@bp.get("/<lang>/organisations/<org_id>/")
+def organisation(lang: str, org_id: str):
+    """Show one organisation: what it does, its contacts with their dates and sources."""
+    record = db.organisation(conn(), lang, org_id)
+    if record is None:
+        abort(404)
+    return render_page(
+        "organisation.html",
+        org=record,
+        kind_labels=KINDS_OF_HELP,
+        sources=db.sources(conn(), [record["source"], *record["sources"]]),
+    )

@@ -1,0 +1,36 @@
+"""Error pages in the reader's language: a 404 with a way home, never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from rightsinfo import i18n
+from rightsinfo.db import SiteNotBuilt
+
+
+def language_of_path() -> i18n.Language:
+    """Return the language named by the path's first segment, English if it names none."""
+    first = request.path.lstrip("/").split("/", 1)[0]
+    return i18n.get_language(first) or i18n.language_by_prefix()[i18n.ENGLISH]
+
+
+def error_page(status: int):
+    """Render the error page for ``status`` in the path's language."""
+    g.language = language_of_path()
+    return render_template("error.html", status=status), status
+
+
+def init_app(app: Flask) -> None:
+    """Register error handlers for every HTTP error and for a site not yet built."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in {301, 302, 307, 308}:
+            return error
+        return error_page(error.code or 500)
+
+    @app.errorhandler(SiteNotBuilt)
+    def not_built(_error: SiteNotBuilt):
+        response = error_page(503)
+        return response[0], 503, {"Retry-After": "30"}

@@ -1,0 +1,188 @@
+"""Languages of the site: URL prefix, Babel locale, HTML tag, direction and digits.
+
+One function decides the reader's language and documents its precedence: the URL prefix always wins
+(a page's address says its language, so a shared link shows the same text to everyone); only the
+language chooser at ``/`` looks at ``Accept-Language``, and no cookie is ever set.
+
+Direction and native names come from Babel's CLDR data, never from a hand-kept list. Dari has no
+Babel locale of its own (``prs`` is unknown to Babel and pybabel), so it is ``fa_AF`` inside, ``prs`` in
+URLs and ``fa-AF`` in HTML. Babel formats dates with Latin digits whatever the locale, so digits are
+converted here from the locale's default numbering system (Pashto and Dari use ۰–۹).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+
+ENGLISH = "en"
+
+# URL prefix → Babel locale identifier. The order is the order of the language chooser.
+LOCALE_BY_PREFIX: dict[str, str] = {
+    "en": "en",
+    "ps": "ps",
+    "prs": "fa_AF",
+    "ar": "ar",
+    "ur": "ur",
+}
+
+# Accept-Language tags that Werkzeug's matching does not map on its own (feasibility notes §2).
+ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {
+    "fa": "prs",
+    "fa-af": "prs",
+    "fa-ir": "prs",
+    "prs": "prs",
+    "prs-af": "prs",
+    "ps": "ps",
+    "ps-af": "ps",
+    "ps-pk": "ps",
+    "ur": "ur",
+    "ur-pk": "ur",
+    "ur-in": "ur",
+    "ar": "ar",
+    "en": "en",
+}
+
+DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {
+    "arabext": "۰۱۲۳۴۵۶۷۸۹",
+    "arab": "٠١٢٣٤٥٦٧٨٩",
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the site, with everything templates and formatters need to know."""
+
+    prefix: str
+    locale_id: str
+    tag: str
+    direction: str
+    native_name: str
+    english_name: str
+    digits: str | None
+
+    @property
+    def locale(self) -> Locale:
+        """Return the Babel locale."""
+        return Locale.parse(self.locale_id)
+
+    @property
+    def is_rtl(self) -> bool:
+        """Return whether the language is written right to left."""
+        return self.direction == "rtl"
+
+
+def _native_name(locale: Locale) -> str:
+    """Return the language's name in its own script; Dari is دری, not 'Persian (Afghanistan)'."""
+    own = locale.languages.get(str(locale)) or locale.get_display_name(locale)
+    return own[:1].upper() + own[1:]
+
+
+def _make_language(prefix: str, locale_id: str) -> Language:
+    """Build a Language from Babel's data for one locale."""
+    locale = Locale.parse(locale_id)
+    tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+    english = Locale.parse("en").languages.get(str(locale)) or locale.get_display_name("en")
+    return Language(
+        prefix=prefix,
+        locale_id=locale_id,
+        tag=tag,
+        direction="rtl" if locale.text_direction == "rtl" else "ltr",
+        native_name=_native_name(locale),
+        english_name=english,
+        digits=DIGITS_BY_NUMBERING_SYSTEM.get(locale.default_numbering_system),
+    )
+
+
+@cache
+def languages() -> tuple[Language, ...]:
+    """Return the site's languages in chooser order."""
+    return tuple(_make_language(prefix, loc) for prefix, loc in LOCALE_BY_PREFIX.items())
+
+
+@cache
+def language_by_prefix() -> dict[str, Language]:
+    """Return the languages keyed by URL prefix."""
+    return {language.prefix: language for language in languages()}
+
+
+def get_language(prefix: str) -> Language | None:
+    """Return the language for a URL prefix, or None if the prefix is not one of ours."""
+    return language_by_prefix().get(prefix)
+
+
+def language_for_locale(locale_id: str) -> Language:
+    """Return the language whose Babel locale is ``locale_id`` (English if none)."""
+    for language in languages():
+        if language.locale_id == locale_id:
+            return language
+    return language_by_prefix()[ENGLISH]
+
+
+def best_language(accept_language: list[tuple[str, float]]) -> Language:
+    """Choose the best language for an Accept-Language list of (tag, quality), English by default.
+
+    Exact or aliased tags count; a regional tag not listed (``ar-EG``) falls back to its base
+    language. Quality order is respected and ties keep the header's order.
+    """
+    ranked = sorted(enumerate(accept_language), key=lambda item: (-item[1][1], item[0]))
+    for _index, (tag, quality) in ranked:
+        if quality <= 0:
+            continue
+        normalised = tag.strip().lower().replace("_", "-")
+        prefix = ACCEPT_LANGUAGE_ALIASES.get(normalised)
+        if prefix is None:
+            prefix = ACCEPT_LANGUAGE_ALIASES.get(normalised.split("-", 1)[0])
+        if prefix is not None:
+            return language_by_prefix()[prefix]
+    return language_by_prefix()[ENGLISH]
+
+
+def localise_digits(text: str, language: Language) -> str:
+    """Write the Latin digits of ``text`` in the language's own digits (no change for Latin)."""
+    if language.digits is None:
+        return text
+    return text.translate(str.maketrans("0123456789", language.digits))
+
+
+def format_day(day: dt.date, language: Language) -> str:
+    """Format a date as '21 Nov 2026' in the language, with its own digits."""
+    return localise_digits(format_date(day, "d MMM y", locale=language.locale), language)
+
+
+def format_count(number: int, language: Language) -> str:
+    """Format a whole number in the language's digits (for counts shown to readers)."""
+    return localise_digits(str(number), language)
+
+
+def current_language() -> Language:
+    """Return the language of the current request (English outside a language prefix)."""
+    from flask import g
+
+    return getattr(g, "language", None) or language_by_prefix()[ENGLISH]
+
+
+def init_app(app) -> None:
+    """Wire flask-babel: the locale is the current request's language, catalogues from the build."""
+    from flask_babel import Babel
+
+    def select_locale() -> str:
+        return current_language().locale_id
+
+    babel = Babel()
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="")
+    app.extensions["rightsinfo"]["babel"] = babel
+
+
+def use_catalogues(app, directory: str) -> None:
+    """Point flask-babel at a build's compiled catalogues, forgetting any loaded before."""
+    from flask_babel import get_babel
+
+    config = get_babel(app)
+    if config.translation_directories != [directory]:
+        config.translation_directories[:] = [directory]
+        config.instance.domain_instance.cache.clear()

@@ -1,0 +1,138 @@
+"""Offline: the per-language web app manifest, service worker, precache list and offline page.
+
+Each language has its own service worker (``/<lang>/sw.js``, scope ``/<lang>/``) whose bytes carry the
+version and the full list of that language's pages and static files. The version is a hash of the
+content version and every template and static file, so any change makes the browser install a new
+worker, which saves the new pack beside the old one and switches only when the reader taps update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, url_for
+from flask_babel import gettext as _
+
+from rightsinfo import db
+from rightsinfo.pages import conn, take_language
+from rightsinfo.templating import render_page, site
+
+bp = Blueprint("offline", __name__)
+bp.url_value_preprocessor(take_language)
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+SW_TEMPLATE = "sw.js"
+THEME_COLOUR = "#0b4f8a"
+
+
+def code_version() -> str:
+    """Return a hash of the templates, so a template change also renews saved packs."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def pack_version() -> str:
+    """Return the offline pack's version: content, templates and static files together."""
+    parts = (site()["db"].version, code_version(), site()["assets"].version)
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:12]
+
+
+def pack_urls(lang: str) -> list[str]:
+    """Return every URL a reader of ``lang`` needs offline: pages, organisations, cards, assets."""
+    urls = [
+        url_for("pages.home", lang=lang),
+        url_for("pages.cards", lang=lang),
+        url_for("directory.index", lang=lang),
+        url_for("offline.offline_page", lang=lang),
+        url_for("offline.manifest", lang=lang),
+        url_for("offline.search_pack", lang=lang),
+    ]
+    urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(conn(), lang)]
+    urls += [
+        url_for("directory.organisation", lang=lang, org_id=org["id"])
+        for org in db.organisations(conn(), lang)
+    ]
+    assets = site()["assets"]
+    urls += [
+        assets.url(name) for name in sorted(assets.urls) if name.endswith((".css", ".js", ".svg", ".png"))
+    ]
+    return urls
+
+
+@bp.get("/<lang>/manifest.webmanifest")
+def manifest(lang: str):
+    """Return the web app manifest in the reader's language and direction."""
+    from rightsinfo.i18n import current_language
+
+    language = current_language()
+    assets = site()["assets"]
+    data = {
+        "name": _("Rights in Serbia"),
+        "short_name": _("Rights"),
+        "description": _(
+            "Your rights in Serbia, where to find legal and medical help, and how to stay safe."
+        ),
+        "lang": language.tag,
+        "dir": language.direction,
+        "start_url": url_for("pages.home", lang=lang),
+        "scope": url_for("pages.home", lang=lang),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": assets.url("icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": assets.url("icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": assets.url("icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/manifest+json")
+    return mark(response)
+
+
+def mark(response: Response) -> Response:
+    """Let the page cache keep a non-template response."""
+    from rightsinfo.serving import mark_cacheable
+
+    return mark_cacheable(response)
+
+
+@bp.get("/<lang>/offline/")
+def offline_page(lang: str):
+    """Show what is saved, for a page that was not saved, in the reader's language."""
+    return render_page("offline.html", topics=db.topic_pages(conn(), lang))
+
+
+@bp.get("/<lang>/sw.js")
+def service_worker(lang: str):
+    """Return the language's service worker with its version and precache list inside."""
+    body = render_template(
+        SW_TEMPLATE,
+        version=pack_version(),
+        lang=lang,
+        urls=json.dumps(pack_urls(lang)),
+        offline_url=url_for("offline.offline_page", lang=lang),
+        fold_url=site()["assets"].url("fold.js"),
+    )
+    response = Response(body, mimetype="application/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = url_for("pages.home", lang=lang)
+    return mark(response)
+
+
+@bp.get("/<lang>/search-pack.json")
+def search_pack(lang: str):
+    """Return the compact search index of a language for offline search in the browser."""
+    from rightsinfo.search_index import offline_pack
+
+    body = json.dumps(offline_pack(conn(), lang), ensure_ascii=False, separators=(",", ":"))
+    return mark(Response(body, mimetype="application/json"))

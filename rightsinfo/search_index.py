@@ -1,0 +1,139 @@
+"""The full-text search index: built once from folded text, queried with folded terms.
+
+Both sides go through ``folding.fold``, so a word typed on an Arabic keyboard finds the same page as
+the Persian-keyboard spelling. A query is data, never FTS syntax: it is cut into letter-and-digit
+terms, each quoted, so quotes, ``NEAR(``, ``*`` or ``OR`` in a query are just characters.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+from markupsafe import Markup, escape
+
+from rightsinfo.folding import fold, fold_query_terms
+
+TAG_PATTERN = re.compile(r"<[^>]+>")
+SNIPPET_WORDS = 24
+RESULTS_LIMIT = 20
+
+
+def plain_text(html: str) -> str:
+    """Return the visible text of sanitised HTML."""
+    return " ".join(html_lib.unescape(TAG_PATTERN.sub(" ", html)).split())
+
+
+def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict], texts: list[dict]):
+    """Create the ``search`` table and its FTS5 index from page and organisation rows."""
+    names = {org["id"]: org for org in organisations}
+    rows = []
+    for page in pages:
+        body = plain_text(page["html"])
+        keywords = " ".join(json.loads(page["keywords"]))
+        rows.append(
+            {
+                "lang": page["lang"],
+                "kind": "page",
+                "key": page["slug"],
+                "text_lang": page["text_lang"],
+                "title": page["title"],
+                "body": body,
+                "folded_title": fold(page["title"] + " " + keywords),
+                "folded_body": fold(page["summary"] + " " + body),
+            }
+        )
+    for text in texts:
+        org = names[text["org_id"]]
+        title = org["name"] + (" " + org["local_name"] if org["local_name"] else "")
+        body = text["summary"] + " " + " ".join(json.loads(org["cities"]))
+        rows.append(
+            {
+                "lang": text["lang"],
+                "kind": "organisation",
+                "key": org["id"],
+                "text_lang": text["text_lang"],
+                "title": org["name"],
+                "body": text["summary"],
+                "folded_title": fold(title),
+                "folded_body": fold(body),
+            }
+        )
+    db["search"].insert_all(rows)
+    db["search"].enable_fts(["folded_title", "folded_body"], create_triggers=False)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, with a snippet whose matched words are marked."""
+
+    kind: str
+    key: str
+    title: str
+    text_lang: str
+    snippet: Markup
+
+
+def fts_query(terms: list[str]) -> str:
+    """Return an FTS5 query matching every term as a prefix, each term quoted as plain text."""
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def snippet(body: str, terms: list[str]) -> Markup:
+    """Return a short window of ``body`` around the first match, matched words in <mark>."""
+    words = body.split()
+    folded = [fold(word) for word in words]
+
+    def matches(index: int) -> bool:
+        return any(folded[index].startswith(term) for term in terms if folded[index])
+
+    first = next((i for i in range(len(words)) if matches(i)), 0)
+    start = max(0, first - SNIPPET_WORDS // 3)
+    window = range(start, min(len(words), start + SNIPPET_WORDS))
+    parts = [Markup("<mark>%s</mark>") % words[i] if matches(i) else escape(words[i]) for i in window]
+    if start > 0:
+        parts.insert(0, Markup("…"))
+    if window.stop < len(words):
+        parts.append(Markup("…"))
+    return Markup(" ").join(parts)
+
+
+def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
+    """Return ranked hits in ``lang`` for a reader's query (empty for an empty query)."""
+    terms = fold_query_terms(query)
+    if not terms:
+        return []
+    sql = (
+        "SELECT search.kind, search.key, search.title, search.text_lang, search.body "
+        "FROM search JOIN search_fts ON search.rowid = search_fts.rowid "
+        "WHERE search_fts MATCH ? AND search.lang = ? "
+        "ORDER BY bm25(search_fts, 5.0, 1.0) LIMIT ?"
+    )
+    rows = conn.execute(sql, (fts_query(terms), lang, RESULTS_LIMIT)).fetchall()
+    if not rows and len(terms) > 1:
+        any_term = " OR ".join(f'"{term}"*' for term in terms)
+        rows = conn.execute(sql, (any_term, lang, RESULTS_LIMIT)).fetchall()
+    return [
+        Hit(kind, key, title, text_lang, snippet(body, terms)) for kind, key, title, text_lang, body in rows
+    ]
+
+
+def offline_pack(conn: sqlite3.Connection, lang: str) -> dict:
+    """Return a compact index of a language for the browser: each entry's title, address, words.
+
+    Words are folded and de-duplicated, so the browser's search (``fold.js``, the same folding)
+    matches them exactly as the server would.
+    """
+    rows = conn.execute(
+        "SELECT kind, key, title, folded_title, folded_body FROM search WHERE lang = ?", (lang,)
+    ).fetchall()
+    entries = []
+    for kind, key, title, folded_title, folded_body in rows:
+        words = list(dict.fromkeys((folded_title + " " + folded_body).split()))
+        path = f"/{lang}/{key}/" if kind == "page" else f"/{lang}/organisations/{key}/"
+        entries.append({"t": title, "u": path, "w": " ".join(words)})
+    return {"lang": lang, "entries": entries}

@@ -1,0 +1,1 @@
+// offline state: written by the offline module

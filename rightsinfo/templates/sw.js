@@ -1,0 +1,1 @@
+// service worker: written by the offline module

@@ -1,0 +1,110 @@
+"""What every template gets: the reader's language, links to the same page in the others, asset
+URLs, and filters for dates and digits in the reader's script. Also ``render_page``, which renders a
+template into a response the page cache may keep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import Flask, current_app, request, url_for
+from flask import render_template as flask_render_template
+from flask_babel import gettext as _
+
+from rightsinfo import i18n
+from rightsinfo.build import CATALOGUES_DIR_NAME
+from rightsinfo.db import SiteNotBuilt
+from rightsinfo.markup import normalise_contact
+from rightsinfo.serving import mark_cacheable
+from rightsinfo.vocabulary import CONTACT_LABELS, WEEKDAYS
+
+
+def site() -> dict:
+    """Return the app's shared objects (database, assets, cache)."""
+    return current_app.extensions["rightsinfo"]
+
+
+def as_day(value: str | dt.date) -> dt.date:
+    """Return a date from an ISO string or a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def day_filter(value: str | dt.date) -> str:
+    """Format a date for the reader ('21 Nov 2026' in their language and digits)."""
+    return i18n.format_day(as_day(value), i18n.current_language())
+
+
+def digits_filter(value: object) -> str:
+    """Write a number in the reader's digits."""
+    return i18n.localise_digits(str(value), i18n.current_language())
+
+
+def tel_href(number: str) -> str:
+    """Return the tel: URL for a phone number as dialled (digits and a leading +)."""
+    return "tel:" + normalise_contact(number)
+
+
+def alternate_urls() -> list[tuple[i18n.Language, str]]:
+    """Return (language, URL) of the current page in every language."""
+    if request.url_rule is None or not request.view_args or "lang" not in request.view_args:
+        return [(lang, url_for("pages.home", lang=lang.prefix)) for lang in i18n.languages()]
+    args = dict(request.view_args)
+    return [(lang, url_for(request.endpoint, **{**args, "lang": lang.prefix})) for lang in i18n.languages()]
+
+
+def is_stale(value: str | dt.date) -> bool:
+    """Return whether a contact's verification is older than the configured limit."""
+    limit = current_app.config["CONTACT_STALE_AFTER_DAYS"]
+    return (dt.date.today() - as_day(value)).days > limit
+
+
+def language_name(prefix: str) -> str:
+    """Return the name of one of the site's languages in the reader's language, via the catalogue."""
+    names = {
+        "en": _("English"),
+        "ps": _("Pashto"),
+        "prs": _("Dari"),
+        "ar": _("Arabic"),
+        "ur": _("Urdu"),
+    }
+    return names.get(prefix, prefix)
+
+
+def render_page(template: str, **context) -> object:
+    """Render a template into a response that the page cache may keep for this content version."""
+    response = current_app.make_response(flask_render_template(template, **context))
+    return mark_cacheable(response)
+
+
+def init_app(app: Flask) -> None:
+    """Register the template context, filters and the per-request catalogue choice."""
+    app.jinja_env.filters["day"] = day_filter
+    app.jinja_env.filters["digits"] = digits_filter
+    app.jinja_env.filters["tel_href"] = tel_href
+    app.jinja_env.globals.update(
+        languages=i18n.languages,
+        alternate_urls=alternate_urls,
+        is_stale=is_stale,
+        language_name=language_name,
+        weekday_label=WEEKDAYS.get,
+        contact_label=CONTACT_LABELS.get,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def shared_context() -> dict:
+        return {
+            "language": i18n.current_language(),
+            "asset_url": site()["assets"].url,
+        }
+
+    @app.before_request
+    def choose_catalogues() -> None:
+        try:
+            opened = site()["db"].current()
+        except SiteNotBuilt:
+            return
+        folder = Path(app.instance_path) / CATALOGUES_DIR_NAME / opened.catalogue_dir
+        i18n.use_catalogues(app, str(folder))

@@ -1,0 +1,78 @@
+"""Fixtures: a small app built from tiny fixture content, its client and CLI runner.
+
+The fixture content (tests/fixtures/content) is a few pages and records in every shape the real
+content uses, so tests exercise every feature without depending on what editors change.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rightsinfo import create_app
+from rightsinfo.build import build_site
+
+TESTS_DIR = Path(__file__).parent
+FIXTURE_CONTENT = TESTS_DIR / "fixtures" / "content"
+FIXTURE_TRANSLATIONS = TESTS_DIR / "fixtures" / "translations"
+PROJECT_DIR = TESTS_DIR.parent
+
+
+@pytest.fixture
+def site_dirs(tmp_path: Path) -> dict[str, Path]:
+    """Copy the fixture content and catalogues into a fresh folder the test may edit."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE_CONTENT, root / "content")
+    shutil.copytree(FIXTURE_TRANSLATIONS, root / "translations")
+    return {
+        "content": root / "content",
+        "translations": root / "translations",
+        "instance": root / "instance",
+    }
+
+
+def make_app(dirs: dict[str, Path]):
+    """Create an app reading the given folders, with the database checked on every request."""
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(dirs["content"]),
+            "TRANSLATIONS_DIR": str(dirs["translations"]),
+            "INSTANCE_PATH": str(dirs["instance"]),
+            "DB_CHECK_INTERVAL_SECONDS": 0.0,
+        }
+    )
+
+
+@pytest.fixture
+def app(site_dirs):
+    """An app built from the fixture content."""
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    return make_app(site_dirs)
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the fixture app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the fixture app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def real_app(tmp_path_factory):
+    """An app built from the real content/ and translations/ folders."""
+    instance = tmp_path_factory.mktemp("real-instance")
+    dirs = {
+        "content": PROJECT_DIR / "content",
+        "translations": PROJECT_DIR / "translations",
+        "instance": instance,
+    }
+    build_site(dirs["content"], dirs["translations"], instance)
+    return make_app(dirs)

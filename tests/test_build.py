@@ -1,0 +1,101 @@
+"""The content pipeline: validation that names file and line, and atomic builds."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_app
+
+from rightsinfo.build import build_site
+from rightsinfo.content import ContentError
+
+
+def build(dirs):
+    """Build the site in ``dirs``."""
+    return build_site(dirs["content"], dirs["translations"], dirs["instance"])
+
+
+def test_a_broken_content_file_fails_the_build_naming_file_and_field_and_the_old_site_keeps_serving(
+    site_dirs,
+):
+    build(site_dirs)
+    app = make_app(site_dirs)
+    client = app.test_client()
+    assert "How do I ask for help?" in client.get("/en/alpha/").get_data(as_text=True)
+
+    page = site_dirs["content"] / "pages" / "alpha" / "en.md"
+    page.write_text(page.read_text().replace("reviewed: 2026-11-21", "reviewed: someday"))
+    with pytest.raises(ContentError) as failure:
+        build(site_dirs)
+    assert "content/pages/alpha/en.md:6: 'reviewed' is not a date" in str(failure.value)
+
+    response = client.get("/en/alpha/")
+    assert response.status_code == 200
+    assert "How do I ask for help?" in response.get_data(as_text=True)
+
+
+def test_the_build_cli_exits_non_zero_with_one_line_per_problem(site_dirs):
+    app = make_app(site_dirs)
+    org = site_dirs["content"] / "organisations" / "helpers.yaml"
+    org.write_text(org.read_text().replace("verified_on: 2025-07-03", "verified_on: July"))
+    card = site_dirs["content"] / "cards" / "asylum.yaml"
+    card.write_text("order: [unclosed\n")
+    result = app.test_cli_runner().invoke(args=["build"])
+    assert result.exit_code == 1
+    assert "content/organisations/helpers.yaml:" in result.output
+    assert "'verified_on' is not a date" in result.output
+    assert "content/cards/asylum.yaml:" in result.output
+    assert "keeps serving the last good version" in result.output
+
+
+def test_a_rebuilt_database_is_picked_up_by_a_running_app(site_dirs):
+    build(site_dirs)
+    client = make_app(site_dirs).test_client()
+    assert "Where is the doctor?" in client.get("/en/beta/").get_data(as_text=True)
+    page = site_dirs["content"] / "pages" / "beta" / "en.md"
+    page.write_text(page.read_text().replace("Where is the doctor?", "Where is a doctor now?"))
+    build(site_dirs)
+    assert "Where is a doctor now?" in client.get("/en/beta/").get_data(as_text=True)
+
+
+def test_a_phone_number_without_a_sourced_record_is_refused(site_dirs):
+    page = site_dirs["content"] / "pages" / "beta" / "en.md"
+    page.write_text(page.read_text() + "\nOr call [+381 60 000 0000](tel:+381600000000).\n")
+    with pytest.raises(ContentError) as failure:
+        build(site_dirs)
+    assert "content/pages/beta/en.md" in str(failure.value)
+    assert "tel:+381600000000" in str(failure.value)
+
+
+def test_a_contact_without_source_or_date_is_refused(site_dirs):
+    org = site_dirs["content"] / "organisations" / "helpers.yaml"
+    org.write_text(org.read_text().replace("    source: S2\n    caution", "    caution"))
+    with pytest.raises(ContentError) as failure:
+        build(site_dirs)
+    assert "has no 'source'" in str(failure.value)
+
+
+def test_translated_numbers_must_match_the_english_page(site_dirs):
+    page = site_dirs["content"] / "pages" / "alpha" / "ps.md"
+    page.write_text(page.read_text().replace("۷۲", "۴۸"))
+    with pytest.raises(ContentError) as failure:
+        build(site_dirs)
+    assert "content/pages/alpha/ps.md: numbers differ" in str(failure.value)
+
+
+def test_eastern_digits_count_as_the_same_numbers(site_dirs):
+    # The fixture's Pashto page writes 72 as ۷۲ and builds without complaint.
+    report = build(site_dirs)
+    assert report.pages > 0
+
+
+def test_raw_html_and_script_links_in_markdown_never_reach_readers(site_dirs):
+    page = site_dirs["content"] / "pages" / "beta" / "en.md"
+    page.write_text(
+        page.read_text()
+        + '\n<script>alert(1)</script>\n\n[click](javascript:alert(1))\n\n<img src=x onerror="alert(1)">\n'
+    )
+    build(site_dirs)
+    body = make_app(site_dirs).test_client().get("/en/beta/").get_data(as_text=True)
+    assert "<script>alert" not in body
+    assert 'href="javascript:' not in body
+    assert "<img" not in body

@@ -1,0 +1,216 @@
+"""The multilingual site: every page in every language, direction, fallbacks, errors, caching."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rightsinfo.i18n import languages
+
+EXPECTED = {
+    "en": ("en", "ltr"),
+    "ps": ("ps", "rtl"),
+    "prs": ("fa-AF", "rtl"),
+    "ar": ("ar", "rtl"),
+    "ur": ("ur", "rtl"),
+}
+PREFIXES = list(EXPECTED)
+
+
+def html_attrs(body: str) -> tuple[str, str]:
+    """Return the lang and dir of the <html> element."""
+    match = re.search(r'<html lang="([^"]+)" dir="([^"]+)">', body)
+    assert match, "no <html lang dir> element"
+    return match.group(1), match.group(2)
+
+
+def site_paths(prefix: str) -> list[str]:
+    """Return every reader page of the fixture site in one language."""
+    return [
+        f"/{prefix}/",
+        f"/{prefix}/alpha/",
+        f"/{prefix}/beta/",
+        f"/{prefix}/about/",
+        f"/{prefix}/organisations/",
+        f"/{prefix}/organisations/helpers/",
+        f"/{prefix}/organisations/clinic/",
+        f"/{prefix}/cards/",
+        f"/{prefix}/search?q=azil",
+        f"/{prefix}/offline/",
+    ]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_page_in_every_language_has_lang_dir_and_language_links(client, prefix):
+    lang, direction = EXPECTED[prefix]
+    for path in site_paths(prefix):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        assert html_attrs(body) == (lang, direction), path
+        bare = path.split("?")[0]
+        for other in PREFIXES:
+            same_page = f"/{other}/" + bare.split("/", 2)[2]
+            assert f'href="{same_page}"' in body, f"{path} lacks a link to {same_page}"
+            assert f'hreflang="{EXPECTED[other][0]}"' in body
+
+
+def test_direction_comes_from_babel_locale_data():
+    from babel import Locale
+
+    for language in languages():
+        assert language.direction == Locale.parse(language.locale_id).text_direction
+
+
+def test_chooser_names_each_language_in_its_own_script(client):
+    body = client.get("/").get_data(as_text=True)
+    for name in ("English", "پښتو", "دری", "العربية", "اردو"):
+        assert name in body
+
+
+@pytest.mark.parametrize(
+    ("header", "first"),
+    [
+        ("fa-IR", "/prs/"),
+        ("fa", "/prs/"),
+        ("prs", "/prs/"),
+        ("fa-AF,en;q=0.5", "/prs/"),
+        ("ps-AF", "/ps/"),
+        ("ur-PK", "/ur/"),
+        ("ur-IN", "/ur/"),
+        ("ar-EG", "/ar/"),
+        ("de-DE,ar-SA;q=0.4", "/ar/"),
+        ("de", "/en/"),
+        ("", "/en/"),
+    ],
+)
+def test_chooser_puts_best_accept_language_match_first(client, header, first):
+    response = client.get("/", headers={"Accept-Language": header})
+    body = response.get_data(as_text=True)
+    chooser = body.split('class="chooser"', 1)[1]
+    links = re.findall(r'<li><a href="(/[a-z]+/)"', chooser)
+    assert links[0] == first
+    assert "Set-Cookie" not in response.headers
+    assert "Accept-Language" in response.headers.get("Vary", "")
+
+
+def test_untranslated_page_falls_back_to_english_with_notice(client):
+    body = client.get("/ps/beta/").get_data(as_text=True)
+    assert '<article lang="en" dir="ltr">' in body
+    assert "Where is the doctor?" in body
+    assert "not yet translated" in body
+
+
+def test_translated_draft_page_shows_its_language_and_a_draft_notice(client):
+    body = client.get("/ps/alpha/").get_data(as_text=True)
+    assert "زه څنګه مرسته وغواړم؟" in body
+    assert '<article lang="en"' not in body
+    assert "draft" in body
+
+
+def test_outdated_translation_says_when_the_english_changed(client):
+    body = client.get("/ar/alpha/").get_data(as_text=True)
+    assert "The English version was updated on" in body
+    assert 'href="/en/alpha/"' in body
+
+
+def test_interface_strings_fall_back_to_english_per_string(client):
+    body = client.get("/ps/").get_data(as_text=True)
+    assert "موضوعګانې" in body  # translated in the fixture catalogue
+    assert "Organisations that can help" in body  # not translated: English
+
+
+def test_dates_use_the_locales_digits(client):
+    assert "۲۱ نومبر ۲۰۲۶" in client.get("/ps/alpha/").get_data(as_text=True)
+    assert "21 Nov 2026" in client.get("/en/alpha/").get_data(as_text=True)
+
+
+def test_phone_numbers_are_tel_links_isolated_left_to_right(client):
+    body = client.get("/ar/alpha/").get_data(as_text=True)
+    assert (
+        '<bdi dir="ltr" class="tel"><a href="tel:+381117850000" rel="noopener noreferrer">'
+        "+381 11 785 0000</a></bdi>" in body
+    )
+    org = client.get("/ps/organisations/helpers/").get_data(as_text=True)
+    assert '<bdi dir="ltr" class="tel"><a href="tel:+381117850000">+381 11 785 0000</a></bdi>' in org
+
+
+def test_home_always_shows_the_emergency_numbers(client):
+    for prefix in PREFIXES:
+        body = client.get(f"/{prefix}/").get_data(as_text=True)
+        assert 'href="tel:192"' in body and 'href="tel:194"' in body
+
+
+def test_directory_filters_by_city_and_kind_without_javascript(client):
+    everything = client.get("/en/organisations/").get_data(as_text=True)
+    assert "Fixture Helpers" in everything and "Fixture Clinic" in everything
+    by_city = client.get("/en/organisations/?city=Niš").get_data(as_text=True)
+    assert "Fixture Clinic" in by_city and "Fixture Helpers" not in by_city
+    by_kind = client.get("/en/organisations/?kind=legal").get_data(as_text=True)
+    assert "Fixture Helpers" in by_kind and "Fixture Clinic" not in by_kind
+    unknown = client.get("/en/organisations/?city=<script>&kind=nope")
+    assert unknown.status_code == 200
+    assert "<script>" not in unknown.get_data(as_text=True)
+
+
+def test_old_contact_shows_may_be_out_of_date(client):
+    body = client.get("/en/organisations/helpers/").get_data(as_text=True)
+    assert "May be out of date" in body
+    fresh = client.get("/en/organisations/clinic/").get_data(as_text=True)
+    assert "May be out of date" not in fresh
+
+
+def test_every_page_shows_when_it_was_last_reviewed(client):
+    for path in ("/en/alpha/", "/ps/alpha/", "/en/organisations/helpers/"):
+        body = client.get(path).get_data(as_text=True)
+        assert "checked" in body.lower()
+
+
+@pytest.mark.parametrize(
+    ("path", "lang"),
+    [
+        ("/xx/", "en"),
+        ("/xx/alpha/", "en"),
+        ("/ps/nowhere/", "ps"),
+        ("/prs/organisations/nobody/", "fa-AF"),
+        ("/ur/nowhere/deeper/still", "ur"),
+    ],
+)
+def test_unknown_language_or_page_is_a_404_in_the_readers_language(client, path, lang):
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert html_attrs(body)[0] == lang
+    assert 'href="/en/"' in body and 'href="/ps/"' in body
+
+
+def test_pages_have_etags_and_answer_304(client):
+    first = client.get("/en/alpha/")
+    etag = first.headers["ETag"]
+    again = client.get("/en/alpha/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_pages_are_compressed_when_the_client_accepts_it(client):
+    import brotli
+
+    plain = client.get("/en/alpha/").get_data()
+    compressed = client.get("/en/alpha/", headers={"Accept-Encoding": "gzip, br"})
+    assert compressed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(compressed.get_data()) == plain
+
+
+def test_static_assets_are_fingerprinted_and_immutable(client):
+    body = client.get("/en/").get_data(as_text=True)
+    css = re.search(r'href="(/static/site\.[0-9a-f]{10}\.css)"', body).group(1)
+    response = client.get(css)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert client.get("/static/site.0000000000.css").status_code == 404
+
+
+def test_no_reader_response_sets_a_cookie(client):
+    for path in [*site_paths("ps"), "/", "/xx/"]:
+        assert "Set-Cookie" not in client.get(path).headers, path
