@@ -51,6 +51,7 @@ def pack_urls(lang: str) -> list[str]:
         url_for("offline.offline_page", lang=lang),
         url_for("offline.manifest", lang=lang),
         url_for("offline.search_pack", lang=lang),
+        url_for("search.results", lang=lang),
     ]
     urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(conn(), lang)]
     urls += [
