@@ -21,8 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the Flask app; ``test_config`` overrides settings (tests point it at fixtures)."""
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_mapping(load_settings(test_config))
-    if test_config and "INSTANCE_PATH" in test_config:
-        app.instance_path = str(test_config["INSTANCE_PATH"])
+    if app.config["INSTANCE_PATH"]:
+        app.instance_path = str(app.config["INSTANCE_PATH"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False
 

@@ -376,7 +376,7 @@ def split_front_matter(path: Path, problems: Problems) -> tuple[dict, str, str] 
     return data, match.group(1), text[match.end() :]
 
 
-def read_page(path: Path, slug: str, lang: str, sources: dict, problems: Problems) -> Page | None:
+def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: Problems) -> Page | None:
     """Read one page file; English pages carry the page's shared data, translations only text."""
     parts = split_front_matter(path, problems)
     if parts is None:
@@ -400,7 +400,8 @@ def read_page(path: Path, slug: str, lang: str, sources: dict, problems: Problem
             order = 50
         page.order = order
         page.sources = reader.list_field("sources")
-        check_source_ids(reader, "sources", page.sources, sources)
+        if sources is not None:
+            check_source_ids(reader, "sources", page.sources, sources)
     else:
         page.status = reader.choice_field("status", TRANSLATION_STATUSES, "draft") or "draft"
         stamp = data.get("translated_from")

@@ -22,7 +22,7 @@ import click
 from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.catalogues import catalogue_paths, catalogue_status
 from rightsinfo.cli import content_dir, translations_cli, translations_dir
-from rightsinfo.content import ContentError, read_content, substance_fingerprint
+from rightsinfo.content import ContentError, Problems, read_content, read_page, substance_fingerprint
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 
 POT_NAME = "messages.pot"
@@ -157,11 +157,15 @@ def set_front_matter(path: Path, updates: dict[str, str]) -> None:
 
 
 def english_fingerprint(slug: str) -> str:
-    """Return the current fingerprint of an English page."""
-    content = read_content(content_dir())
-    if slug not in content.pages:
+    """Return the current fingerprint of an English page, reading only that page."""
+    path = content_dir() / "pages" / slug / "en.md"
+    if not path.exists():
         raise click.ClickException(f"no page '{slug}' in content/pages/")
-    return content.pages[slug][ENGLISH].fingerprint
+    problems = Problems(content_dir().parent)
+    page = read_page(path, slug, ENGLISH, sources=None, problems=problems)
+    if page is None:
+        raise click.ClickException("\n".join(problems.lines))
+    return page.fingerprint
 
 
 @translations_cli.command("mark-current")
