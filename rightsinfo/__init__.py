@@ -32,12 +32,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     cache.static.update(assets.entries)
     app.extensions["rightsinfo"] = {"db": database, "assets": assets, "cache": cache}
 
-    from rightsinfo import cli, directory, errors, i18n, offline, pages, search, templating
+    from rightsinfo import (
+        cli,
+        directory,
+        errors,
+        guide,
+        i18n,
+        offline,
+        pages,
+        search,
+        templating,
+        translators,
+    )
 
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    for blueprint_module in (pages, directory, search, offline):
+    for blueprint_module in (pages, directory, search, offline, translators, guide):
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
     serving.install(app, cache, lambda: database.version)

@@ -27,7 +27,6 @@ def index(lang: str):
         organisations=db.organisations(conn(), lang, city or None, kind or None),
         cities=cities,
         kinds=kinds,
-        kind_labels=KINDS_OF_HELP,
         city=city,
         kind=kind,
     )
@@ -42,6 +41,5 @@ def organisation(lang: str, org_id: str):
     return render_page(
         "organisation.html",
         org=record,
-        kind_labels=KINDS_OF_HELP,
         sources=db.sources(conn(), [record["source"], *record["sources"]]),
     )

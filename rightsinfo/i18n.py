@@ -176,6 +176,26 @@ def init_app(app) -> None:
     babel = Babel()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="")
     app.extensions["rightsinfo"]["babel"] = babel
+    install_escaping_gettext(app)
+
+
+def install_escaping_gettext(app) -> None:
+    """Make templates treat catalogue text as text, never as HTML.
+
+    Jinja's new-style gettext marks every translation as safe markup, so a ``<script>`` typed into a
+    ``.po`` file would reach readers as a script. Escaping the catalogue text first keeps translators
+    unable to inject markup; placeholders are still escaped by Jinja as usual.
+    """
+    from flask_babel import get_translations
+    from markupsafe import escape
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: escape(get_translations().ugettext(s)),
+        ngettext=lambda s, p, n: escape(get_translations().ungettext(s, p, n)),
+        pgettext=lambda c, s: escape(get_translations().upgettext(c, s)),
+        npgettext=lambda c, s, p, n: escape(get_translations().unpgettext(c, s, p, n)),
+        newstyle=True,
+    )
 
 
 def use_catalogues(app, directory: str) -> None:

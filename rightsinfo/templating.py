@@ -17,7 +17,7 @@ from rightsinfo.build import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
 from rightsinfo.serving import mark_cacheable
-from rightsinfo.vocabulary import CONTACT_LABELS, WEEKDAYS
+from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
 
 
 def site() -> dict:
@@ -71,6 +71,16 @@ def language_name(prefix: str) -> str:
     return names.get(prefix, prefix)
 
 
+def plain_label(labels: dict, key: str) -> str:
+    """Return a vocabulary label as plain text.
+
+    flask-babel's lazy strings declare themselves safe HTML (``__html__``), which would let a
+    catalogue entry inject markup; ``str`` makes Jinja escape them like any other text.
+    """
+    label = labels.get(key)
+    return str(label) if label is not None else key
+
+
 def render_page(template: str, **context) -> object:
     """Render a template into a response that the page cache may keep for this content version."""
     response = current_app.make_response(flask_render_template(template, **context))
@@ -87,8 +97,9 @@ def init_app(app: Flask) -> None:
         alternate_urls=alternate_urls,
         is_stale=is_stale,
         language_name=language_name,
-        weekday_label=WEEKDAYS.get,
-        contact_label=CONTACT_LABELS.get,
+        weekday_label=lambda key: plain_label(WEEKDAYS, key),
+        contact_label=lambda key: plain_label(CONTACT_LABELS, key),
+        kind_label=lambda key: plain_label(KINDS_OF_HELP, key),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

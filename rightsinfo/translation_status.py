@@ -130,10 +130,11 @@ def check_command() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         problems = check_problems(content_dir(), translations_dir(), Path(scratch))
-    status = translation_status(content_dir(), translations_dir())
-    for prefix, item in status.items():
-        for slug in item.pages["missing"]:
-            click.echo(f"note: content/pages/{slug}/{prefix}.md is not translated yet")
+    if not problems:
+        status = translation_status(content_dir(), translations_dir())
+        for prefix, item in status.items():
+            for slug in item.pages["missing"]:
+                click.echo(f"note: content/pages/{slug}/{prefix}.md is not translated yet")
     for line in problems:
         click.echo(line, err=True)
     if problems:

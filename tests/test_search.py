@@ -1,0 +1,134 @@
+"""Search: one folding for index and query, every keyboard finds the same pages, hostile queries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import PROJECT_DIR, make_app
+from rightsinfo import search_index
+from rightsinfo.build import build_site
+
+VECTORS = json.loads((PROJECT_DIR / "tests" / "data" / "folding-vectors.json").read_text("utf-8"))
+RTL_PREFIXES = ("ps", "prs", "ar", "ur")
+
+# What another keyboard types for the same word: Arabic yeh/kaf for Persian ones, marks, ZWNJ, digits.
+KEYBOARD_SWAPS = str.maketrans({"ی": "ي", "ک": "ك", "ه": "ة", "۱": "١", "۲": "٢", "۵": "٥"})
+
+
+def hit_keys(app, lang: str, query: str) -> set[tuple[str, str]]:
+    """Return (kind, key) of every search hit."""
+    with app.app_context():
+        conn = app.extensions["rightsinfo"]["db"].conn
+        return {(hit.kind, hit.key) for hit in search_index.search(conn, lang, query)}
+
+
+@pytest.fixture
+def vector_app(site_dirs):
+    """A fixture site with a page in every language whose text is every vector's input."""
+    body = "\n\n".join(vector["input"] for vector in VECTORS if vector["input"].strip())
+    folder = site_dirs["content"] / "pages" / "vectors"
+    folder.mkdir()
+    header = "---\ntitle: Vectors\nsummary: Folding vectors.\nreviewed: 2026-11-21\n"
+    (folder / "en.md").write_text(header + "icon: search\nsources: []\n---\n" + body, "utf-8")
+    for prefix in RTL_PREFIXES:
+        (folder / f"{prefix}.md").write_text(header + "status: draft\n---\n" + body, "utf-8")
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    return make_app(site_dirs)
+
+
+@pytest.mark.parametrize("prefix", RTL_PREFIXES)
+def test_every_vector_spelling_finds_the_same_pages_as_its_folded_form(vector_app, prefix):
+    checked = 0
+    for vector in VECTORS:
+        if not re.search(r"\w", vector["folded"]):
+            continue
+        typed = hit_keys(vector_app, prefix, vector["input"])
+        canonical = hit_keys(vector_app, prefix, vector["folded"])
+        assert ("page", "vectors") in typed, vector
+        assert typed == canonical, vector
+        checked += 1
+    assert checked >= 40
+
+
+def swapped_variants(word: str) -> list[str]:
+    """Return the ways another keyboard or habit might type ``word``."""
+    return [
+        word.translate(KEYBOARD_SWAPS),
+        "\u064e".join(word),  # a fatha after every letter
+        word[:2] + "\u200c" + word[2:],  # a zero-width non-joiner inside
+        word[:1] + "\u0640" + word[1:],  # tatweel
+    ]
+
+
+@pytest.mark.parametrize("prefix", RTL_PREFIXES)
+def test_real_pages_are_found_whichever_keyboard_typed_the_title_words(real_app, prefix):
+    with real_app.app_context():
+        conn = real_app.extensions["rightsinfo"]["db"].conn
+        pages = conn.execute(
+            "SELECT slug, title FROM pages WHERE lang = ? AND text_lang = ?", (prefix, prefix)
+        ).fetchall()
+    assert len(pages) >= 5, f"too few {prefix} pages are translated to test search on"
+    tried = 0
+    for slug, title in pages:
+        words = [w for w in re.findall(r"[\u0600-\u06ff\u200c]{4,}", title) if "\u200c" not in w]
+        for word in words[:2]:
+            canonical = hit_keys(real_app, prefix, word)
+            assert ("page", slug) in canonical, (slug, word)
+            for variant in swapped_variants(word):
+                assert hit_keys(real_app, prefix, variant) == canonical, (slug, word, variant)
+            tried += 1
+    assert tried >= 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        "NEAR(azil",
+        "azil*",
+        "* OR AND NOT",
+        "a" * 2000,
+        "azil\x00\x01\x1b[31m",
+        "پناه azil اللجوء 192",
+        "title:azil",
+        "^azil",
+        "-",
+        "\u202e\u2066",
+    ],
+)
+def test_hostile_queries_return_a_normal_results_page(client, query):
+    response = client.get("/ps/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert '<html lang="ps" dir="rtl">' in response.get_data(as_text=True)
+
+
+def test_empty_query_shows_the_topics(client):
+    body = client.get("/ps/search?q=").get_data(as_text=True)
+    assert 'href="/ps/alpha/"' in body
+
+
+def test_serbian_words_from_official_papers_lead_to_the_page_in_the_readers_language(client):
+    body = client.get("/ps/search", query_string={"q": "Potvrda o registraciji"}).get_data(as_text=True)
+    assert 'href="/ps/alpha/"' in body
+    assert "زه څنګه مرسته وغواړم؟" in body
+
+
+def test_matched_words_are_highlighted_and_escaped(client):
+    body = client.get("/en/search", query_string={"q": "hours"}).get_data(as_text=True)
+    assert "<mark>hours</mark>" in body
+
+
+def test_english_results_follow_when_the_language_has_few(client):
+    # "centre" is only in the English text of a page that is translated into Pashto.
+    body = client.get("/ps/search", query_string={"q": "centre"}).get_data(as_text=True)
+    assert "More results in English" in body
+    assert 'href="/en/alpha/"' in body
+
+
+def test_search_works_without_javascript(client):
+    body = client.get("/ar/search", query_string={"q": "azil"}).get_data(as_text=True)
+    assert '<form class="search" role="search" method="get"' in body
