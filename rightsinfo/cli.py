@@ -56,3 +56,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(build_command)
     app.cli.add_command(translations_cli)
+    from rightsinfo.export import export_command
+
+    app.cli.add_command(export_command)

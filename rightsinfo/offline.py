@@ -8,6 +8,8 @@ worker, which saves the new pack beside the old one and switches only when the r
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 
-from rightsinfo import db
+from rightsinfo import db, i18n
 from rightsinfo.pages import conn, take_language
 from rightsinfo.templating import render_page, site
 
@@ -27,8 +29,12 @@ SW_TEMPLATE = "sw.js"
 THEME_COLOUR = "#0b4f8a"
 
 
+@functools.cache
 def code_version() -> str:
-    """Return a hash of the templates, so a template change also renews saved packs."""
+    """Return a hash of the templates, so a template change also renews saved packs.
+
+    Computed once per process, like the static files' fingerprints: code changes arrive with a restart.
+    """
     digest = hashlib.sha256()
     for path in sorted(TEMPLATES_DIR.rglob("*")):
         if path.is_file():
@@ -122,7 +128,7 @@ def service_worker(lang: str):
         lang=lang,
         urls=json.dumps(pack_urls(lang)),
         offline_url=url_for("offline.offline_page", lang=lang),
-        fold_url=site()["assets"].url("fold.js"),
+        search_url=url_for("search.results", lang=lang),
     )
     response = Response(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
@@ -135,5 +141,41 @@ def search_pack(lang: str):
     """Return the compact search index of a language for offline search in the browser."""
     from rightsinfo.search_index import offline_pack
 
-    body = json.dumps(offline_pack(conn(), lang), ensure_ascii=False, separators=(",", ":"))
+    pack = offline_pack(conn(), lang)
+    add_summaries(pack["entries"], lang)
+    body = json.dumps(pack, ensure_ascii=False, separators=(",", ":"))
     return mark(Response(body, mimetype="application/json"))
+
+
+def add_summaries(entries: list[dict], lang: str) -> None:
+    """Give each search entry its one-line summary ("s"), and "l": "en" where it is English text.
+
+    The offline results show the summary with the matched words marked, as the server shows a
+    snippet; the language mark lets the browser set ``lang``/``dir`` on English fallback text.
+    """
+    shown = {
+        url_for("pages.topic", lang=lang, slug=page["slug"]): page for page in db.topic_pages(conn(), lang)
+    }
+    shown |= {
+        url_for("directory.organisation", lang=lang, org_id=org["id"]): org
+        for org in db.organisations(conn(), lang)
+    }
+    for entry in entries:
+        record = shown.get(entry["u"])
+        if record is None:
+            continue
+        entry["s"] = record["summary"]
+        if record["text_lang"] != lang:
+            entry["l"] = record["text_lang"]
+
+
+def pack_updated() -> str:
+    """Return the day the current content was built, in the reader's language and digits."""
+    built_at = db.meta(conn())["built_at"]
+    return i18n.format_day(dt.datetime.fromisoformat(built_at).date(), i18n.current_language())
+
+
+@bp.app_context_processor
+def offline_context() -> dict:
+    """Give every template the pack's date (a function, so pages that do not show it pay nothing)."""
+    return {"pack_updated": pack_updated}

@@ -13,6 +13,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import brotli
 from flask import Flask, Response, request
@@ -21,6 +22,7 @@ CACHEABLE_ATTRIBUTE = "rightsinfo_cacheable"
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
                       "application/manifest+json")  # fmt: skip
 MIN_COMPRESS_BYTES = 256
+ASCII_CHARS = "".join(chr(code) for code in range(128))
 PAGE_CACHE_MAX_ENTRIES = 5000
 
 PERMISSIONS_POLICY = ", ".join(
@@ -197,6 +199,7 @@ class CachedPages:
 
     def __call__(self, environ: dict, start_response: Callable):
         """Serve a cache hit directly; pass everything else to Flask."""
+        environ["QUERY_STRING"] = ascii_query_string(environ.get("QUERY_STRING", ""))
         if environ.get("REQUEST_METHOD") in {"GET", "HEAD"} and not environ.get("QUERY_STRING"):
             try:
                 entry = self.cache.get(environ.get("PATH_INFO", ""))
@@ -205,6 +208,17 @@ class CachedPages:
             if entry is not None:
                 return respond_from_entry(entry, environ, start_response)
         return self.app(environ, start_response)
+
+
+def ascii_query_string(query: str) -> str:
+    """Percent-encode raw non-ASCII bytes of a query string: Werkzeug raises on invalid UTF-8 (a 500)."""
+    if query.isascii():
+        return query
+    try:
+        raw = query.encode("latin-1")  # PEP 3333: the server's bytes, one character each
+    except UnicodeEncodeError:
+        raw = query.encode("utf-8")
+    return quote(raw, safe=ASCII_CHARS)
 
 
 def mark_cacheable(response: Response) -> Response:

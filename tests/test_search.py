@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 from conftest import PROJECT_DIR, make_app
+
 from rightsinfo import search_index
 from rightsinfo.build import build_site
 

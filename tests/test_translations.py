@@ -10,10 +10,10 @@ from gettext import c2py
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from babel.messages.plurals import get_plural
-
+from babel.messages.pofile import read_po
 from conftest import PROJECT_DIR, make_app
+
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
 
