@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         guide,
         i18n,
+        leaflets,
         offline,
         pages,
         search,
@@ -48,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    for blueprint_module in (pages, directory, search, offline, translators, guide):
+    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets):
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
     serving.install(app, cache, lambda: database.version)

@@ -53,8 +53,10 @@ translations_cli = AppGroup("translations", help="Status, checks and upkeep of t
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from rightsinfo import translation_status  # noqa: F401 - registers its commands on the group
+    from rightsinfo.leaflets import leaflets_command
 
     app.cli.add_command(build_command)
+    app.cli.add_command(leaflets_command)
     app.cli.add_command(translations_cli)
     from rightsinfo.export import export_command
 

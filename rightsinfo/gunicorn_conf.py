@@ -1,12 +1,49 @@
 """gunicorn settings (Procfile and `make run`): privacy-preserving access log, sized for 2 cores.
 
 The access log never records who asked or what they searched for: no client address (%(h)s), no
-user agent (%(a)s), no referrer (%(f)s) and no query string (%(U)s is the path alone).
+user agent (%(a)s), no referrer (%(f)s) and no query string (%(U)s is the path alone). gunicorn's own
+error log would quote the client's address and request line for a malformed request and the full
+address for a failing one, so ``PrivateLogger`` removes those too.
 """
 
+import logging
 import multiprocessing
+import re
+
+from gunicorn.glogging import Logger
 
 ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+INVALID_REQUEST_PREFIX = "Invalid request from"
+QUERY_STRING_PATTERN = re.compile(r"\?[^\s'\"]*")
+
+
+def without_client_data(message: str) -> str:
+    """Return a log message without the client's address, quoted request text or query string."""
+    if message.startswith(INVALID_REQUEST_PREFIX):
+        reason = message.split(": ", 1)[1] if ": " in message else ""
+        quoted = re.split(r"['\"]", reason, maxsplit=1)
+        return f"Invalid request: {quoted[0].strip()}" + (" '…'" if len(quoted) > 1 else "")
+    return QUERY_STRING_PATTERN.sub("?…", message)
+
+
+class ClientDataFilter(logging.Filter):
+    """Rewrite each error-log record without client data before any handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Replace the record's message with its scrubbed form."""
+        record.msg, record.args = without_client_data(record.getMessage()), ()
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger with client data kept out of the error log as well as the access log."""
+
+    def setup(self, cfg) -> None:
+        """Set up gunicorn's handlers, then filter the error log (once, across log reopening)."""
+        super().setup(cfg)
+        if not any(isinstance(existing, ClientDataFilter) for existing in self.error_log.filters):
+            self.error_log.addFilter(ClientDataFilter())
+
 
 workers = multiprocessing.cpu_count() + 1
 worker_class = "gthread"
@@ -17,4 +54,5 @@ graceful_timeout = 10
 accesslog = "-"
 errorlog = "-"
 access_log_format = ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA
+logger_class = PrivateLogger
 forwarded_allow_ips = "127.0.0.1"

@@ -4,6 +4,16 @@ Each language has its own service worker (``/<lang>/sw.js``, scope ``/<lang>/``)
 version and the full list of that language's pages and static files. The version is a hash of the
 content version and every template and static file, so any change makes the browser install a new
 worker, which saves the new pack beside the old one and switches only when the reader taps update.
+
+Decisions, and why:
+
+* A page not in the pack, asked for without a network, gets the offline page with status ``503``:
+  the reader sees where to go, and nothing (history, scripts, a test) mistakes it for the page.
+* "Saved on your phone · updated …" gives the day the pack's content was built, formatted here by
+  Babel. The browser cannot do it: Chromium has no Pashto date data (it falls back to English) and
+  writes Dari dates in the solar calendar.
+* With a service worker the search page is answered in the browser (``static/search.js``) from
+  ``search-pack.json``, online too: one version everywhere, and the query never leaves the phone.
 """
 
 from __future__ import annotations
@@ -58,6 +68,7 @@ def pack_urls(lang: str) -> list[str]:
         url_for("offline.manifest", lang=lang),
         url_for("offline.search_pack", lang=lang),
         url_for("search.results", lang=lang),
+        url_for("leaflets.print_page", lang=lang),  # the page only: its PDFs need the network
     ]
     urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(conn(), lang)]
     urls += [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ CACHEABLE_ATTRIBUTE = "rightsinfo_cacheable"
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
                       "application/manifest+json")  # fmt: skip
 MIN_COMPRESS_BYTES = 256
-ASCII_CHARS = "".join(chr(code) for code in range(128))
+QUERY_SAFE_CHARS = "".join(chr(code) for code in range(0x21, 0x7F))  # printable ASCII: kept as sent
+UNSAFE_QUERY_CHAR = re.compile(r"[^\x21-\x7e]")
 PAGE_CACHE_MAX_ENTRIES = 5000
 
 PERMISSIONS_POLICY = ", ".join(
@@ -211,14 +213,18 @@ class CachedPages:
 
 
 def ascii_query_string(query: str) -> str:
-    """Percent-encode raw non-ASCII bytes of a query string: Werkzeug raises on invalid UTF-8 (a 500)."""
-    if query.isascii():
+    """Percent-encode raw bytes of a query string that are not printable ASCII.
+
+    Werkzeug raises on invalid UTF-8 and refuses a redirect whose address holds CR or LF: both were
+    a 500. A compliant server never passes such bytes, but the query is a stranger's input.
+    """
+    if not UNSAFE_QUERY_CHAR.search(query):
         return query
     try:
         raw = query.encode("latin-1")  # PEP 3333: the server's bytes, one character each
     except UnicodeEncodeError:
         raw = query.encode("utf-8")
-    return quote(raw, safe=ASCII_CHARS)
+    return quote(raw, safe=QUERY_SAFE_CHARS)
 
 
 def mark_cacheable(response: Response) -> Response:

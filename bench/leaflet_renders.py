@@ -1,0 +1,59 @@
+"""Render many leaflets in a fresh process and report each render's time and the process's memory.
+
+Run by ``bench.run`` as ``python -m bench.leaflet_renders INSTANCE COUNT`` so that the peak resident
+memory (``ru_maxrss``) belongs to the renders alone. Leaflets are taken in the order of every leaflet
+worth printing (each page, directory and card, per language, size and second language), so each
+render is of a leaflet not rendered before: none is served from a cache. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+RSS_CHECKPOINT_RENDERS = 10
+PAGE_SIZE_BYTES = resource.getpagesize()
+BYTES_PER_MIB = 1024 * 1024
+KIB_PER_MIB = 1024
+
+
+def current_rss_mb() -> float:
+    """Return this process's resident memory now, in MiB (Linux /proc)."""
+    resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return resident_pages * PAGE_SIZE_BYTES / BYTES_PER_MIB
+
+
+def render_many(instance: str, count: int) -> dict:
+    """Render ``count`` distinct leaflets and return the timings and memory figures."""
+    from rightsinfo import create_app
+    from rightsinfo.leaflets import leaflet_jobs, render_job
+
+    app = create_app({"INSTANCE_PATH": instance})
+    jobs = leaflet_jobs(app)
+    seconds, sizes = [], []
+    checkpoint = min(RSS_CHECKPOINT_RENDERS, count)
+    rss_at_checkpoint = None
+    for number, leaflet in enumerate(itertools.islice(itertools.cycle(jobs), count), start=1):
+        started = time.perf_counter()
+        sizes.append(len(render_job(app, leaflet)))
+        seconds.append(time.perf_counter() - started)
+        if number == checkpoint:
+            rss_at_checkpoint = current_rss_mb()
+    return {
+        "renders": count,
+        "distinct_leaflets": min(count, len(jobs)),
+        "seconds": seconds,
+        "pdf_bytes": sizes,
+        "rss_mb_after_checkpoint": rss_at_checkpoint,
+        "checkpoint_renders": checkpoint,
+        "rss_mb_at_end": current_rss_mb(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB,  # Linux: KiB
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(render_many(sys.argv[1], int(sys.argv[2]))))

@@ -1,0 +1,206 @@
+"""Shared pieces of the browser tests: the real site in a temp folder, gunicorn, Debian's Chromium.
+
+A browser test copies the real ``content/`` and ``translations/`` into a temp folder (so it may edit
+them), builds them with ``flask build``, serves them with gunicorn on a free 127.0.0.1 port and drives
+``/usr/bin/chromium`` with Playwright. Nothing here talks to any other host. A missing Chromium is a
+failure with a clear message, never a skip: CI installs it (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BIN_DIR = Path(sys.executable).parent
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT_SECONDS = 20.0
+POLL_INTERVAL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class SiteDirs:
+    """The folders one test site reads and writes."""
+
+    content: Path
+    translations: Path
+    instance: Path
+
+    def environment(self) -> dict[str, str]:
+        """Return the environment that points the app (server or ``flask build``) at these folders."""
+        return {
+            **os.environ,
+            "RIGHTSINFO_CONTENT_DIR": str(self.content),
+            "RIGHTSINFO_TRANSLATIONS_DIR": str(self.translations),
+            "RIGHTSINFO_INSTANCE_PATH": str(self.instance),
+        }
+
+
+def copy_real_site(root: Path) -> SiteDirs:
+    """Copy the real content and catalogues under ``root``, so a test may edit them."""
+    dirs = SiteDirs(root / "content", root / "translations", root / "instance")
+    shutil.copytree(PROJECT_DIR / "content", dirs.content)
+    shutil.copytree(PROJECT_DIR / "translations", dirs.translations)
+    return dirs
+
+
+def build(dirs: SiteDirs) -> None:
+    """Build the site with ``flask build``, as an editor would; fail with its output if it fails."""
+    result = subprocess.run(
+        [str(BIN_DIR / "flask"), "--app", "rightsinfo", "build"],
+        cwd=PROJECT_DIR,
+        env=dirs.environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"flask build failed:\n{result.stdout}{result.stderr}", pytrace=False)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving one test site on one port; it can be killed and started again on that port."""
+
+    def __init__(self, dirs: SiteDirs, port: int | None = None, log_path: Path | None = None):
+        self.dirs = dirs
+        self.port = port or free_port()
+        self.log_path = log_path or dirs.instance.parent / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the site's origin, e.g. http://127.0.0.1:43117."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        """Start gunicorn (one worker, the production settings) and wait until it answers."""
+        gunicorn = BIN_DIR / "gunicorn"
+        if not gunicorn.exists():
+            pytest.fail(f"{gunicorn} is missing: install the project with `make build`", pytrace=False)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(gunicorn), "--config", "python:rightsinfo.gunicorn_conf", "--workers", "1",
+                 "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+                cwd=PROJECT_DIR,
+                env=self.dirs.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: stop() kills the master and workers
+            )  # fmt: skip
+        self._wait_until_answering()
+        return self
+
+    def _wait_until_answering(self) -> None:
+        """Poll the home page until the server answers, failing with its log if it dies or hangs."""
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited:\n{self.log_path.read_text()}", pytrace=False)
+            try:
+                with urllib.request.urlopen(self.base_url + "/en/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(POLL_INTERVAL_SECONDS)
+        self.stop()
+        pytest.fail(f"gunicorn did not answer within {SERVER_START_TIMEOUT_SECONDS} s", pytrace=False)
+
+    def stop(self) -> None:
+        """Kill gunicorn at once (SIGKILL to its own process group), as when the network is gone."""
+        if self.process is None or self.process.poll() is not None:
+            self.process = None
+            return
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def ensure_running(self) -> Server:
+        """Start the server again if a test killed it."""
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        return self
+
+    def restart(self) -> Server:
+        """Stop and start again on the same port (the same origin, so the browser's worker stays)."""
+        self.stop()
+        return self.start()
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def launch_chromium(playwright):
+    """Launch Debian's Chromium headless, failing (never skipping) with a clear message if it is missing."""
+    if not CHROMIUM_PATH.exists():
+        pytest.fail(
+            f"{CHROMIUM_PATH} is missing: the browser tests need Debian's chromium "
+            "(apt-get install chromium; .ci/run installs it). They fail rather than skip, "
+            "so CI never passes without them.",
+            pytrace=False,
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True)
+
+
+def wait_for(page, expression: str, timeout_seconds: float, what: str):
+    """Evaluate ``expression`` in the page until it is truthy and return its value.
+
+    Polling with ``page.evaluate`` awaits Promises; ``wait_for_function`` would take a Promise as
+    truthy at once (feasibility notes §3).
+    """
+    deadline = time.monotonic() + timeout_seconds
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = page.evaluate(expression)
+        except PlaywrightError as error:  # the page is navigating: ask the next document
+            last = error
+        else:
+            if last:
+                return last
+        time.sleep(POLL_INTERVAL_SECONDS)
+    pytest.fail(
+        f"timed out after {timeout_seconds} s waiting for {what}; last value: {last!r}", pytrace=False
+    )
+
+
+class RequestLog:
+    """Every URL the pages and service workers of a browser context asked for."""
+
+    def __init__(self, context):
+        self.urls: list[str] = []
+        context.on("request", lambda request: self.urls.append(request.url))
+
+    def foreign(self, origin: str) -> list[str]:
+        """Return the requested URLs that are not on ``origin``."""
+        return [url for url in self.urls if url != origin and not url.startswith(origin + "/")]

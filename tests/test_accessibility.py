@@ -1,0 +1,85 @@
+"""Accessibility judged by real tools: axe-core in Chromium at 320 px, tap targets, no sideways scroll."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from browser import Server, build, copy_real_site, launch_chromium
+
+pytestmark = pytest.mark.browser
+
+NARROW_VIEWPORT = {"width": 320, "height": 640}
+MIN_TAP_TARGET_PX = 48
+PREFIXES = ("en", "ps", "prs", "ar", "ur")
+PATHS = (
+    "/{lang}/",
+    "/{lang}/asylum/",
+    "/{lang}/emergency/",
+    "/{lang}/organisations/",
+    "/{lang}/organisations/astra/",
+    "/{lang}/cards/",
+    "/{lang}/search?q=azil",
+    "/{lang}/about/",
+    "/{lang}/no-such-page/",
+)
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+# Every link, button and field a reader taps, measured as laid out (inline links inside running text
+# are exempt, as WCAG 2.5.8 allows: they flow with the sentence).
+SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll('a, button, select, input'))
+  .filter(el => !el.closest('article p, article li, .sources, .notice, .skip'))
+  .filter(el => el.offsetParent !== null)
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, box]) => box.height < min - 0.5 || box.width < min - 0.5)
+  .map(([el, box]) => `${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${box.width}x${box.height}`)"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real site, built and served by gunicorn for the whole module."""
+    dirs = copy_real_site(tmp_path_factory.mktemp("a11y"))
+    build(dirs)
+    with Server(dirs) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    """A Chromium page 320 px wide."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.mark.parametrize("lang", PREFIXES)
+def test_axe_finds_no_wcag_violations_at_320_px(site, page, lang):
+    axe = Axe()
+    failures = []
+    for path in PATHS:
+        page.goto(site.base_url + path.format(lang=lang))
+        results = axe.run(page, options=AXE_OPTIONS)
+        if results.violations_count:
+            failures.append(f"{path.format(lang=lang)}:\n{results.generate_report()}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", PREFIXES)
+def test_tap_targets_are_at_least_48_px_and_nothing_scrolls_sideways(site, page, lang):
+    problems = []
+    for path in PATHS:
+        url = site.base_url + path.format(lang=lang)
+        page.goto(url)
+        small = page.evaluate(SMALL_TARGETS_JS, MIN_TAP_TARGET_PX)
+        if small:
+            problems.append(f"{url}: {small}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{url}: {overflow}px wider than the 320 px screen")
+    assert not problems, "\n".join(problems)

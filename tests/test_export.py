@@ -1,0 +1,455 @@
+"""Static export: the whole site as files, byte for byte what the app serves, the same every time, with
+no broken link; served by nginx with deploy/nginx.conf exactly as the app serves it; and, in Chromium,
+a reader opens /ps/ on that static server, the phone saves the language, the server goes away, and
+every page still opens.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import os
+import pwd
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import brotli
+import pytest
+from browser import RequestLog, free_port, launch_chromium, wait_for
+from conftest import PROJECT_DIR, make_app
+from playwright.sync_api import sync_playwright
+
+from rightsinfo import db, i18n
+from rightsinfo.export import ExportError, ExportReport, export_site
+from rightsinfo.guide import content_security_policy
+from rightsinfo.offline import pack_urls
+from rightsinfo.serving import COMPRESSIBLE_TYPES, security_headers
+
+NGINX_PATH = Path("/usr/sbin/nginx")
+NGINX_CONF = PROJECT_DIR / "deploy" / "nginx.conf"
+NGINX_START_TIMEOUT_SECONDS = 10.0
+READY_TIMEOUT_SECONDS = 90.0
+POLL_INTERVAL_SECONDS = 0.05
+LANG = "ps"
+TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".webmanifest", ".svg")
+EXTERNAL_SCHEMES = {"tel", "mailto", "http", "https"}
+STATE = "document.querySelector('[data-offline-state]').dataset.offlineState"
+# Headers whose value the static server must send exactly as the app does, when the app sends them.
+SAME_HEADERS = ("Content-Type", "Cache-Control", "Content-Disposition", "Service-Worker-Allowed")
+
+
+@pytest.fixture(scope="module")
+def report(real_app, tmp_path_factory) -> ExportReport:
+    """The real site exported once for the module (leaflets included)."""
+    target = tmp_path_factory.mktemp("export") / "site"
+    written = export_site(real_app, target)
+    print(f"\nexported {written.files} files, {written.plain_bytes} bytes, {written.gzip_bytes} gzipped")
+    return written
+
+
+@pytest.fixture(scope="module")
+def exported(report) -> Path:
+    """The folder of the module's export."""
+    return report.directory
+
+
+def db_conn(app):
+    """Return the app's database connection."""
+    return app.extensions["rightsinfo"]["db"].conn
+
+
+def tree_digest(root: Path) -> str:
+    """Return one hash of every file's relative path and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def resolve(root: Path, path: str) -> Path | None:
+    """Return the file a plain static server sends for a path (try_files $uri $uri.html $uri/index.html)."""
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        candidates = [relative + "index.html"]
+    else:
+        candidates = [relative, relative + ".html"]
+    return next((root / name for name in candidates if (root / name).is_file()), None)
+
+
+def url_of(root: Path, file: Path) -> str:
+    """Return an address of an exported HTML file, good for resolving its relative links."""
+    relative = "/" + file.relative_to(root).as_posix()
+    return relative.removesuffix("index.html")
+
+
+class Links(HTMLParser):
+    """Every href and src of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.found += [value for name, value in attrs if name in {"href", "src"} and value]
+
+    handle_startendtag = handle_starttag
+
+
+def broken_links(root: Path) -> list[str]:
+    """Return 'page → link' for every internal link of every exported page that leads to no file."""
+    broken = []
+    for file in sorted(root.rglob("*.html")):
+        page_url = url_of(root, file)
+        parser = Links()
+        parser.feed(file.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlsplit(urljoin(page_url, link))
+            if parts.scheme in EXTERNAL_SCHEMES or link.startswith("#"):
+                continue  # phone numbers, e-mail addresses, sources on other sites, places in the page
+            if resolve(root, parts.path) is None:
+                broken.append(f"{page_url} → {link}")
+    return broken
+
+
+def every_language_pack(app) -> dict[str, list[str]]:
+    """Return each language's precache list, asked for outside any request the test will make."""
+    with app.test_request_context():
+        return {language.prefix: pack_urls(language.prefix) for language in i18n.languages()}
+
+
+def test_every_page_of_every_language_is_a_file_with_the_apps_bytes(real_app, exported):
+    client = real_app.test_client()  # requests outside any app context: each gets its own language
+    for lang, pack in every_language_pack(real_app).items():
+        organisations = [
+            f"/{lang}/organisations/{org['id']}/" for org in db.organisations(db_conn(real_app), lang)
+        ]
+        for url in [*pack, *organisations, f"/{lang}/sw.js", f"/{lang}/guide.html", f"/{lang}/cards/"]:
+            file = resolve(exported, url)
+            assert file is not None, f"{url} is not exported"
+            assert file.read_bytes() == client.get(url).get_data(), url
+
+
+def test_every_url_in_each_service_workers_precache_list_is_exported(real_app, exported):
+    for lang, pack in every_language_pack(real_app).items():
+        worker = (exported / lang / "sw.js").read_text(encoding="utf-8")
+        for url in pack:
+            assert f'"{url}"' in worker, f"{url} missing from the exported worker's list"
+            assert resolve(exported, url) is not None, url
+
+
+def test_every_fingerprinted_static_file_is_exported(real_app, exported):
+    assets = real_app.extensions["rightsinfo"]["assets"]
+    for url, entry in assets.entries.items():
+        assert (exported / url.lstrip("/")).read_bytes() == entry.body
+
+
+def test_leaflets_are_exported_exactly_where_the_app_serves_them(real_app, exported):
+    client = real_app.test_client()
+    for language in i18n.languages():
+        slugs = [page["slug"] for page in db.topic_pages(db_conn(real_app), language.prefix)]
+        urls = [f"/{language.prefix}/{slug}/leaflet.pdf" for slug in slugs]
+        urls += [f"/{language.prefix}/organisations/leaflet.pdf", f"/{language.prefix}/emergency-card.pdf"]
+        for url in urls:
+            response = client.get(url)
+            file = exported / url.lstrip("/")
+            if response.status_code == 200:
+                assert file.read_bytes() == response.get_data(), url
+                assert file.read_bytes().startswith(b"%PDF")
+            else:
+                assert not file.exists(), f"{url} exported though the app answers {response.status_code}"
+
+
+def test_every_text_file_has_reproducible_gzip_and_brotli_twins(exported):
+    texts = [p for p in exported.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES]
+    assert len(texts) > 100
+    for path in texts:
+        plain = path.read_bytes()
+        gzipped = path.with_name(path.name + ".gz").read_bytes()
+        assert gzip.decompress(gzipped) == plain, path
+        assert gzipped[4:8] == b"\0\0\0\0", f"{path}.gz carries a timestamp"
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == plain, path
+
+
+def test_exporting_again_gives_a_byte_identical_tree(real_app, exported, tmp_path):
+    again = tmp_path / "again"
+    export_site(real_app, again)
+    assert tree_digest(again) == tree_digest(exported)
+    export_site(real_app, again)  # over an earlier export: replaced whole, nothing left over
+    assert tree_digest(again) == tree_digest(exported)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again"], "staging folders left behind"
+
+
+def test_no_exported_page_has_a_broken_internal_link(exported):
+    assert broken_links(exported) == []
+
+
+def test_link_checker_notices_a_missing_file(exported, tmp_path):
+    page = tmp_path / "site" / "ps" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text((exported / "ps" / "index.html").read_text(encoding="utf-8"), encoding="utf-8")
+    assert any(line.startswith("/ps/ → ") for line in broken_links(tmp_path / "site"))
+
+
+def test_search_results_and_filters_are_left_to_the_offline_search(exported):
+    assert not [p for p in exported.rglob("*") if "?" in p.name]
+    search = (exported / LANG / "search.html").read_text(encoding="utf-8")
+    assert 'id="results"' in search and 'name="q"' in search
+
+
+def test_chooser_lists_english_first_for_a_browser_with_no_language(exported):
+    chooser = (exported / "index.html").read_text(encoding="utf-8").split('class="chooser"', 1)[1]
+    assert re.findall(r'<li><a href="(/[a-z]+/)"', chooser) == [f"/{p}/" for p in i18n.LOCALE_BY_PREFIX]
+
+
+def test_404_pages_speak_their_language_and_link_every_home(exported):
+    for prefix, expected_lang in (("", "en"), ("ps/", "ps"), ("prs/", "fa-AF")):
+        body = (exported / f"{prefix}404.html").read_text(encoding="utf-8")
+        assert f'<html lang="{expected_lang}"' in body
+        for language in i18n.languages():
+            assert f'href="/{language.prefix}/"' in body
+
+
+def test_export_refuses_a_folder_that_is_not_an_earlier_export(real_app, tmp_path):
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "letter.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ExportError, match="not an earlier export"):
+        export_site(real_app, precious)
+    assert (precious / "letter.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_export_command_shows_progress_and_writes_each_page_in_its_own_language(real_app, tmp_path):
+    real_app.extensions["rightsinfo"]["cache"].clear()  # every page rendered afresh by the command
+    result = real_app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Exporting" in result.output and "Exported" in result.output
+    fresh = make_app(  # its own page cache: nothing the export rendered can answer for it
+        {name: Path(real_app.config[key]) for name, key in
+         (("content", "CONTENT_DIR"), ("translations", "TRANSLATIONS_DIR"), ("instance", "INSTANCE_PATH"))}
+    ).test_client()  # fmt: skip
+    for path in ("/en/organisations/", "/ps/asylum/", "/ar/cards/", "/ur/", "/"):
+        written = resolve(tmp_path / "out", path)
+        assert written.read_bytes() == fresh.get(path).get_data(), f"{path}: not the app's page"
+
+
+# --------------------------------------------------------------------------------------------------
+# nginx with deploy/nginx.conf
+
+
+def nginx_conf_for(root: Path, port: int, scratch: Path) -> str:
+    """Return deploy/nginx.conf pointed at a temp export, port and scratch folder; nothing else changes."""
+    temp_paths = "".join(f"\n    {kind}_temp_path {scratch}/{kind};" for kind in
+                         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
+    replacements = (
+        (r"^include /etc/nginx/modules-enabled/\*\.conf;$", ""),
+        (r"^user .*;$", f"user {pwd.getpwuid(os.geteuid()).pw_name};"),
+        (r"^pid .*;$", f"pid {scratch}/nginx.pid;"),
+        (r"^error_log .*;$", f"error_log {scratch}/error.log;"),
+        (r"access_log \S+ rightsinfo;", f"access_log {scratch}/access.log rightsinfo;{temp_paths}"),
+        (r"listen 80;\n\s*listen \[::\]:80;", f"listen 127.0.0.1:{port};"),
+        (r"root /srv/rightsinfo/export;", f"root {root};"),
+    )
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    for pattern, replacement in replacements:
+        text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        assert count == 1, f"deploy/nginx.conf no longer has {pattern!r}"
+    return text
+
+
+class Nginx:
+    """nginx in the foreground serving one folder on a free 127.0.0.1 port, killed when done."""
+
+    def __init__(self, root: Path, scratch: Path):
+        if not NGINX_PATH.exists():
+            pytest.fail(
+                f"{NGINX_PATH} is missing: apt-get install nginx-light (.ci/run installs it)", pytrace=False
+            )
+        self.port = free_port()
+        self.scratch = scratch
+        scratch.mkdir(parents=True, exist_ok=True)
+        self.conf = scratch / "nginx.conf"
+        self.conf.write_text(nginx_conf_for(root, self.port, scratch), encoding="utf-8")
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the server's origin."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Nginx:
+        """Start nginx and wait until it answers."""
+        error_log = self.scratch / "startup.log"
+        self.process = subprocess.Popen(
+            [str(NGINX_PATH), "-p", str(self.scratch), "-c", str(self.conf), "-e", str(error_log),
+             "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.scratch / "stderr.log").open("wb"),
+            start_new_session=True,  # its own process group: stop() ends the master and its workers
+        )  # fmt: skip
+        deadline = time.monotonic() + NGINX_START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                logs = (self.scratch / "stderr.log").read_text() + error_log.read_text()
+                pytest.fail(f"nginx exited:\n{logs}", pytrace=False)
+            try:
+                if self.get("/en/")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(POLL_INTERVAL_SECONDS)
+        self.stop()
+        pytest.fail(f"nginx did not answer within {NGINX_START_TIMEOUT_SECONDS} s", pytrace=False)
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """Return status, headers and body of one GET."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        """Kill nginx at once, master and workers, as when the network is gone."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def __enter__(self) -> Nginx:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="module")
+def nginx(exported, tmp_path_factory) -> Iterator[Nginx]:
+    """nginx serving the module's export."""
+    with Nginx(exported, tmp_path_factory.mktemp("nginx")) as server:
+        yield server
+
+
+def added_headers(conf: str) -> dict[str, str]:
+    """Return the server's add_header names and values as written in deploy/nginx.conf."""
+    return {
+        name: value.strip('"')
+        for name, value in re.findall(r"^\s*add_header (\S+) (.+?) always;$", conf, re.M)
+    }
+
+
+def test_nginx_conf_sends_the_apps_security_headers():
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    written = added_headers(conf)
+    for name, value in security_headers(hsts=False):
+        if name == "Content-Security-Policy":
+            assert written[name] == "$rightsinfo_csp"
+            continue
+        assert written.get(name) == value, f"{name} differs from serving.security_headers()"
+    assert set(written) == {*dict(security_headers(hsts=False)), *SAME_HEADERS} - {"Content-Type"}
+    hsts = dict(security_headers(hsts=True))["Strict-Transport-Security"]
+    assert f'# add_header Strict-Transport-Security "{hsts}" always;' in conf
+    site_policy = dict(security_headers(hsts=False))["Content-Security-Policy"]
+    assert f'default "{site_policy}";' in conf
+    csp_map = re.search(r"map \$uri \$rightsinfo_csp \{(.*?)\n    \}", conf, re.S).group(1)
+    assert f'"{content_security_policy()}";' in csp_map, "the guide's style hash changed: update nginx.conf"
+
+
+def test_nginx_conf_knows_every_language_for_its_404_pages():
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    listed = re.search(r"\(\?<missing_lang>([a-z|]+)\)", conf).group(1).split("|")
+    assert listed == list(i18n.LOCALE_BY_PREFIX)
+
+
+def test_nginx_serves_every_exported_address_as_the_app_does(real_app, report, nginx):
+    client = real_app.test_client()
+    urls = [url for url in report.urls if not url.endswith("/404.html")]  # the app has no such address
+    assert len(urls) > 200
+    for url in urls:
+        expected = client.get(url)
+        status, headers, body = nginx.get(url)
+        assert (status, body) == (expected.status_code, expected.get_data()), url
+        for name in [*dict(security_headers(hsts=False)), *SAME_HEADERS]:
+            assert headers.get(name) == expected.headers.get(name), f"{url}: {name}"
+        if expected.mimetype.startswith(COMPRESSIBLE_TYPES):
+            status, headers, body = nginx.get(url, {"Accept-Encoding": "gzip"})
+            assert (
+                headers.get("Content-Encoding") == "gzip" and gzip.decompress(body) == expected.get_data()
+            ), url
+            assert headers.get("Vary") == "Accept-Encoding"
+
+
+@pytest.mark.parametrize(("path", "lang"), [("/ps/nowhere/", "ps"), ("/ur/a/b/c/d", "ur"), ("/nowhere", "en"),
+                                            ("/static/site.0000000000.css", "en")])  # fmt: skip
+def test_nginx_answers_a_missing_address_with_the_404_page_in_its_language(nginx, path, lang):
+    status, headers, body = nginx.get(path)
+    assert status == 404
+    assert f'<html lang="{lang}"'.encode() in body
+    assert headers["Content-Security-Policy"] == dict(security_headers(False))["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-cache"
+
+
+def test_nginx_redirects_a_page_without_its_slash_and_hides_compressed_twins(nginx):
+    status, headers, _body = nginx.get("/ps/asylum")
+    assert status == 301 and headers["Location"] == "/ps/asylum/"
+    assert nginx.get("/ps/index.html.gz")[0] == 404
+    assert nginx.get("/ps/index.html.br")[0] == 404
+
+
+# --------------------------------------------------------------------------------------------------
+# A reader in Chromium, against nginx serving the export
+
+
+def page_paths(pack: list[str]) -> set[str]:
+    """Return the pack's pages a reader opens (not files, manifests or indexes, not the offline page)."""
+    return {
+        url
+        for url in pack
+        if not url.startswith("/static/") and not url.endswith((".json", ".webmanifest", "/offline/"))
+    }
+
+
+@pytest.mark.browser
+def test_static_export_saves_the_language_and_every_page_opens_with_the_server_gone(
+    real_app, exported, tmp_path
+):
+    pages = page_paths(every_language_pack(real_app)[LANG])
+    server = Nginx(exported, tmp_path / "nginx").start()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context(service_workers="allow")
+        requests = RequestLog(context)
+        page = context.new_page()
+        try:
+            page.goto(f"{server.base_url}/{LANG}/")
+            wait_for(page, f"{STATE} === 'ready'", READY_TIMEOUT_SECONDS, "data-offline-state='ready'")
+        finally:
+            server.stop()
+        to_visit, seen = [f"/{LANG}/"], set()
+        while to_visit:
+            path = to_visit.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
+            response = page.goto(server.base_url + path)
+            assert response.status == 200 and response.from_service_worker, path
+            facts = page.evaluate(
+                """() => ({lang: document.documentElement.lang, dir: document.documentElement.dir,
+                          title: document.title, h1: (document.querySelector('h1') || {}).innerText,
+                          links: Array.from(document.querySelectorAll('a[href]'), (a) => a.pathname)})"""
+            )
+            assert (facts["lang"], facts["dir"]) == (LANG, "rtl"), path
+            assert facts["title"] and facts["h1"], f"{path} has no title or heading"
+            to_visit += [link for link in facts["links"] if link in pages and link not in seen]
+        browser.close()
+    assert seen == pages, f"not reached by links: {sorted(pages - seen)}"
+    assert requests.foreign(server.base_url) == [], "requests left the site"

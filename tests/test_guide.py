@@ -1,0 +1,145 @@
+"""The one-file guide: the whole of a language in one HTML file that opens anywhere and calls no one."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import re
+
+import pytest
+
+from rightsinfo.guide import localise_page_html
+
+PREFIXES = ["en", "ps", "prs", "ar", "ur"]
+EXPECTED_LANG_DIR = {"en": ("en", "ltr"), "ps": ("ps", "rtl"), "prs": ("fa-AF", "rtl"), "ar": ("ar", "rtl"),
+                     "ur": ("ur", "rtl")}  # fmt: skip
+GUIDE_BUDGET_GZIP_BYTES = 100 * 1024
+STYLE_PATTERN = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def guide_text(client, prefix: str) -> str:
+    """Return a language's guide as text, failing unless it is served."""
+    response = client.get(f"/{prefix}/guide.html")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_guide_refers_to_no_other_file_or_host(real_app, prefix):
+    body = guide_text(real_app.test_client(), prefix)
+    assert " src=" not in body and "srcset=" not in body
+    for href in re.findall(r'href="([^"]*)"', body):
+        assert href.startswith(("#", "tel:", "mailto:")), f"{prefix}: link to another file or host: {href}"
+    for forbidden in (
+        "url(",
+        "@import",
+        "<link",
+        "<script",
+        "<img",
+        "<iframe",
+        "<object",
+        "<embed",
+        " style=",
+    ):
+        assert forbidden not in body, f"{prefix}: {forbidden!r} in the guide"
+    assert not re.search(r'="(https?:)?//', body), "an attribute names another host"
+    assert len(STYLE_PATTERN.findall(body)) == 1
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_guide_fits_the_budget_compressed_in_every_language(real_app, prefix):
+    body = real_app.test_client().get(f"/{prefix}/guide.html").get_data()
+    compressed = len(gzip.compress(body, compresslevel=9))
+    print(f"\n/{prefix}/guide.html: {len(body)} bytes, {compressed} bytes gzipped")
+    assert compressed <= GUIDE_BUDGET_GZIP_BYTES
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_guide_anchors_all_land_inside_the_file(real_app, prefix):
+    body = guide_text(real_app.test_client(), prefix)
+    ids = set(re.findall(r' id="([^"]+)"', body))
+    targets = {href[1:] for href in re.findall(r'href="(#[^"]*)"', body)}
+    assert targets, "the guide has no table of contents"
+    assert targets <= ids, f"anchors with no target: {sorted(targets - ids)}"
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_guide_has_its_languages_lang_and_dir(client, prefix):
+    lang, direction = EXPECTED_LANG_DIR[prefix]
+    assert f'<html lang="{lang}" dir="{direction}">' in guide_text(client, prefix)
+
+
+def test_guide_downloads_as_a_file_named_for_its_language(client):
+    response = client.get("/ps/guide.html")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="rightsinfo-ps.html"'
+    assert response.mimetype == "text/html"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_guide_policy_allows_only_its_own_inline_style_by_hash(client):
+    response = client.get("/ar/guide.html")
+    style = STYLE_PATTERN.search(response.get_data(as_text=True)).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'; ")
+    assert f"style-src 'sha256-{digest}'" in policy
+    assert "script-src" not in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    body = response.get_data(as_text=True)
+    meta_policy = f"default-src 'none'; style-src 'sha256-{digest}'"
+    assert f'<meta http-equiv="Content-Security-Policy" content="{meta_policy}">' in body
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_guide_holds_every_topic_organisation_card_and_emergency_number(client):
+    body = guide_text(client, "en")
+    for text in ("How do I ask for help?", "Where is the doctor?", "About this guide",
+                 "Fixture Helpers", "Fixture Clinic", "Free legal help for people asking for asylum.",
+                 "Želim da tražim azil.", "Желим да тражим азил.", "I want to ask for asylum."):  # fmt: skip
+        assert text in body, text
+    assert 'href="tel:192"' in body and 'href="tel:194"' in body
+    assert 'href="tel:+381117850000"' in body  # the organisation's contact
+
+
+def test_guide_marks_drafts_and_english_fallbacks_as_the_site_does(client):
+    body = guide_text(client, "ps")
+    beta = body.split('id="t-beta"', 1)[1].split("</section>", 1)[0]
+    assert "not yet translated" in beta
+    assert '<article lang="en" dir="ltr">' in beta
+    alpha = body.split('id="t-alpha"', 1)[1].split("</section>", 1)[0]
+    assert "زه څنګه مرسته وغواړم؟" in alpha and "draft" in alpha
+    clinic = body.split('id="o-clinic"', 1)[1].split("</section>", 1)[0]
+    assert "not yet translated" in clinic and '<p lang="en" dir="ltr">Doctors for everyone.</p>' in clinic
+
+
+def test_guide_shows_the_dates_in_the_languages_digits(client):
+    assert "۲۱ نومبر ۲۰۲۶" in guide_text(client, "ps")
+
+
+def test_links_between_pages_become_anchors_and_other_sites_plain_text():
+    anchors = {"t-beta", "organisations", "o-clinic", "cards", "contents"}
+    html = (
+        '<p><a href="../beta/" rel="noopener noreferrer">the other page</a>, '
+        '<a href="/ps/organisations/clinic/">clinic</a>, <a href="../organisations/">all</a>, '
+        '<a href="/en/beta/">English</a>, <a href="../nowhere/">gone</a>, '
+        '<a href="https://tracetheface.org" rel="noopener noreferrer">Trace the Face</a>, '
+        '<a href="https://example.org">https://example.org</a>, '
+        '<bdi dir="ltr" class="tel"><a href="tel:192" rel="noopener noreferrer">192</a></bdi></p>'
+        "<h2>Who?</h2><h3>Where?</h3>"
+    )
+    result = localise_page_html(html, "ps", "alpha", anchors)
+    assert '<a href="#t-beta">the other page</a>' in result
+    assert '<a href="#o-clinic">clinic</a>' in result and '<a href="#organisations">all</a>' in result
+    assert ", English, " in result and ", gone, " in result  # no page of this file: plain words
+    assert 'Trace the Face (<bdi class="url">https://tracetheface.org</bdi>)' in result
+    assert '<bdi class="url">https://example.org</bdi>' in result
+    assert '<a href="tel:192" rel="noopener noreferrer">192</a>' in result
+    assert "<h3>Who?</h3><h4>Where?</h4>" in result
+    assert "https://" not in "".join(re.findall(r'href="([^"]*)"', result))
+
+
+def test_every_page_offers_the_guide_as_a_download(client):
+    for path in ("/ps/", "/ps/alpha/", "/ps/organisations/", "/ps/cards/", "/ps/search", "/ps/offline/"):
+        body = client.get(path).get_data(as_text=True)
+        assert '<a href="/ps/guide.html" download="rightsinfo-ps.html"' in body, path

@@ -1,0 +1,418 @@
+"""Printed leaflets, read back with the tools a reader's PDF would meet: poppler and zbar.
+
+Every check opens the PDF the way a person or a machine would: ``pdftotext`` for the words and their
+order, ``pdffonts`` for what is embedded, ``pdfinfo`` for the paper, ``pdftoppm`` + ``zbarimg`` for
+the QR code. A missing tool fails the test (``.ci/run`` installs poppler-utils and zbar-tools); it
+never skips, so a green run always means the leaflets were really read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import make_app
+
+from rightsinfo import db, i18n, leaflets
+from rightsinfo.build import build_site
+from rightsinfo.folding import fold
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+A5_POINTS = (419.53, 595.28)
+A4_POINTS = (595.28, 841.89)
+CARD_POINTS = (240.94, 155.91)  # 85 × 55 mm
+
+
+def tool(name: str) -> str:
+    """Return a command-line tool's path, failing the test (not skipping) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: apt-get install poppler-utils zbar-tools")
+    return path
+
+
+def run(*args: str | Path) -> str:
+    """Run a tool and return its standard output as text."""
+    result = subprocess.run([tool(str(args[0])), *map(str, args[1:])], capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def save(pdf: bytes, folder: Path, name: str = "leaflet.pdf") -> Path:
+    """Write PDF bytes to a file the tools can open."""
+    path = folder / name
+    path.write_bytes(pdf)
+    return path
+
+
+def pdf_text(pdf: bytes, folder: Path) -> str:
+    """Return the PDF's text as pdftotext extracts it, bidi controls removed, whitespace squeezed."""
+    text = run("pdftotext", "-enc", "UTF-8", save(pdf, folder), "-")
+    return " ".join(BIDI_CONTROLS.sub("", text).split())
+
+
+def pdf_fonts(pdf: bytes, folder: Path) -> list[tuple[str, str]]:
+    """Return (font name, embedded yes/no) for every font pdffonts lists."""
+    lines = run("pdffonts", save(pdf, folder)).splitlines()[2:]
+    fonts = []
+    for line in lines:
+        match = re.match(r"(\S+)\s+.*?\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line)
+        assert match, f"unexpected pdffonts line: {line!r}"
+        fonts.append((match.group(1), match.group(2)))
+    return fonts
+
+
+def page_sizes(pdf: bytes, folder: Path) -> set[tuple[float, float]]:
+    """Return the distinct page sizes in points, from pdfinfo."""
+    info = run("pdfinfo", "-f", "1", "-l", "999", save(pdf, folder))
+    found = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+    return {(round(float(w), 2), round(float(h), 2)) for w, h in found}
+
+
+def page_count(pdf: bytes, folder: Path) -> int:
+    """Return the number of pages, from pdfinfo."""
+    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", save(pdf, folder)), re.MULTILINE).group(1))
+
+
+def get_pdf(client, url: str) -> bytes:
+    """GET a leaflet, asserting it is a PDF."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    return response.data
+
+
+def contains_words(text: str, words: str) -> bool:
+    """Return whether extracted text contains a phrase, comparing letters the way search does."""
+    return fold(words) in fold(text)
+
+
+@pytest.fixture(scope="module")
+def real_client(real_app):
+    """A client of the app built from the real content (leaflets cached across this module)."""
+    return real_app.test_client()
+
+
+def real_page(real_app, lang: str, slug: str) -> dict:
+    """Return a page row of the real content."""
+    with real_app.app_context():
+        return db.page(real_app.extensions["rightsinfo"]["db"].conn, lang, slug)
+
+
+@pytest.mark.parametrize("lang", ["ps", "prs", "ar", "en"])
+def test_leaflet_text_has_the_title_and_phone_numbers_in_logical_order(real_app, real_client, lang, tmp_path):
+    page = real_page(real_app, lang, "emergency")
+    text = pdf_text(get_pdf(real_client, f"/{lang}/emergency/leaflet.pdf"), tmp_path)
+    assert contains_words(text, page["title"]), f"{page['title']!r} not in {text[:300]!r}"
+    for number in ("+381 11 192", "+381 11 193", "+381 11 194"):
+        assert number in text, f"{number} not extracted left to right in the {lang} leaflet"
+    for number in ("192", "193", "194"):
+        assert re.search(rf"(?<!\d){number}(?!\d)", text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "absent"),
+    [
+        ("ps", {"Naskh", "Sans"}, {"Nastaliq"}),
+        ("prs", {"Naskh", "Sans"}, {"Nastaliq"}),
+        ("ar", {"Naskh", "Sans"}, {"Nastaliq"}),
+        ("ur", {"Nastaliq", "Sans"}, set()),
+        ("en", {"Sans"}, {"Naskh", "Nastaliq"}),
+    ],
+)
+def test_every_font_is_embedded_and_from_the_expected_family(real_client, lang, expected, absent, tmp_path):
+    fonts = pdf_fonts(get_pdf(real_client, f"/{lang}/emergency/leaflet.pdf"), tmp_path)
+    assert fonts, "pdffonts found no fonts"
+    assert all(embedded == "yes" for _name, embedded in fonts), fonts
+    families = {name.split("+", 1)[-1] for name, _embedded in fonts}
+    assert all(family.startswith("Leaf-") for family in families), f"a system font slipped in: {families}"
+    for word in expected:
+        assert any(word in family for family in families), (word, families)
+    for word in absent:
+        assert not any(word in family for family in families), (word, families)
+
+
+def test_urdu_naskh_variant_extracts_cleanly_where_nastaliq_does_not_need_to(real_app, real_client, tmp_path):
+    page = real_page(real_app, "ur", "emergency")
+    pdf = get_pdf(real_client, "/ur/emergency/leaflet.pdf?script=naskh")
+    families = {name.split("+", 1)[-1] for name, _embedded in pdf_fonts(pdf, tmp_path)}
+    assert any("Naskh" in family for family in families)
+    assert not any("Nastaliq" in family for family in families)
+    text = pdf_text(pdf, tmp_path)
+    assert contains_words(text, page["title"])
+    assert "+381 11 192" in text
+
+
+def test_bilingual_leaflet_has_both_languages_labelled(real_app, real_client, tmp_path):
+    pashto, english = real_page(real_app, "ps", "emergency"), real_page(real_app, "en", "emergency")
+    text = pdf_text(get_pdf(real_client, "/ps/emergency/leaflet.pdf?with=en"), tmp_path)
+    assert contains_words(text, pashto["title"])
+    assert contains_words(text, english["title"])
+    assert "English" in text and contains_words(text, "پښتو")
+
+
+def test_qr_code_decodes_to_the_pages_public_address(app, tmp_path):
+    app.config["PUBLIC_BASE_URL"] = "https://help.example.org/"
+    pdf = get_pdf(app.test_client(), "/ps/alpha/leaflet.pdf")
+    save(pdf, tmp_path)
+    run("pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", tmp_path / "leaflet.pdf", tmp_path / "page")
+    image = next(tmp_path.glob("page*.png"))
+    decoded = run("zbarimg", "--quiet", "--raw", image).strip()
+    assert decoded == "https://help.example.org/ps/alpha/"
+    text = pdf_text(pdf, tmp_path)
+    assert "help.example.org/ps/alpha/" in text  # the "check the latest version at …" line
+
+
+def test_a5_is_the_default_and_a4_on_request(client, tmp_path):
+    assert page_sizes(get_pdf(client, "/en/alpha/leaflet.pdf"), tmp_path) == {A5_POINTS}
+    assert page_sizes(get_pdf(client, "/en/alpha/leaflet.pdf?size=a4"), tmp_path) == {A4_POINTS}
+
+
+def test_leaflet_shows_when_it_was_reviewed_in_the_readers_digits(real_app, real_client, tmp_path):
+    page = real_page(real_app, "ps", "emergency")
+    text = pdf_text(get_pdf(real_client, "/ps/emergency/leaflet.pdf"), tmp_path)
+    reviewed = i18n.format_day(dt.date.fromisoformat(page["reviewed"]), i18n.get_language("ps"))
+    # pdftotext moves the space beside a run of digits to its other side: compare without spaces.
+    assert reviewed.replace(" ", "") in text.replace(" ", "")  # e.g. ۲۱ نومبر ۲۰۲۶
+
+
+def test_leaflet_footer_has_the_publisher_and_page_numbers_in_the_readers_digits(app, tmp_path):
+    app.config["PUBLISHER"] = "Fixture Aid Group"
+    text = pdf_text(get_pdf(app.test_client(), "/ps/alpha/leaflet.pdf"), tmp_path)
+    assert "Fixture Aid Group" in text
+    assert "۱" in text and "/" in text  # page "۱ / ۱" in Pashto digits
+    english = pdf_text(get_pdf(app.test_client(), "/en/alpha/leaflet.pdf"), tmp_path)
+    assert re.search(r"1 / 1", english)
+
+
+def test_draft_translation_says_so_on_the_leaflet(client, tmp_path):
+    pdf = get_pdf(client, "/ps/alpha/leaflet.pdf")
+    text = pdf_text(pdf, tmp_path)
+    assert "draft" in text.lower() or contains_words(text, "مسوده")
+    families = {name.split("+", 1)[-1] for name, _embedded in pdf_fonts(pdf, tmp_path)}
+    assert all(family.startswith("Leaf-") for family in families), families  # the notice names پښتو
+
+
+def test_untranslated_page_says_the_english_text_is_shown(client, tmp_path):
+    text = pdf_text(get_pdf(client, "/ps/beta/leaflet.pdf"), tmp_path)
+    assert "English" in text
+
+
+def test_directory_leaflet_lists_organisations_with_their_numbers(client, tmp_path):
+    pdf = get_pdf(client, "/ps/organisations/leaflet.pdf")
+    text = pdf_text(pdf, tmp_path)
+    assert "Fixture Helpers" in text and "Fixture Clinic" in text
+    assert "+381 11 785 0000" in text
+    assert contains_words(text, "د پناه غوښتونکو لپاره وړیا حقوقي مرسته")
+    assert page_sizes(pdf, tmp_path) == {A5_POINTS}
+
+
+def test_emergency_card_is_wallet_sized_with_numbers_contacts_and_sources(real_client, tmp_path):
+    pdf = get_pdf(real_client, "/en/emergency-card.pdf")
+    assert page_sizes(pdf, tmp_path) == {CARD_POINTS}
+    text = pdf_text(pdf, tmp_path)
+    for number in (
+        "192",
+        "193",
+        "194",
+        "+381 11 192",
+        "+381 11 785 0000",
+        "+381 11 30 32 125",
+        "+381 69 5657254",
+    ):
+        assert number in text, number
+    assert "ASTRA" in text and "Red Cross" in text and "IDEAS" in text
+    assert "S41" in text and "S52" in text  # the sources of the numbers
+
+
+def test_bilingual_emergency_card_in_arabic_script_keeps_numbers_in_order(real_client, tmp_path):
+    pdf = get_pdf(real_client, "/ps/emergency-card.pdf?with=en")
+    text = pdf_text(pdf, tmp_path)
+    assert "+381 11 785 0000" in text and "Police" in text
+    assert page_sizes(pdf, tmp_path) == {CARD_POINTS}
+
+
+def test_print_pack_combines_the_chosen_topics(real_app, real_client, tmp_path):
+    url = "/en/print/pack.pdf?topics=asylum&topics=emergency&topics=organisations&size=a4"
+    pdf = get_pdf(real_client, url)
+    text = pdf_text(pdf, tmp_path)
+    for slug in ("asylum", "emergency"):
+        assert contains_words(text, real_page(real_app, "en", slug)["title"])
+    assert "ASTRA" in text  # the directory
+    single = get_pdf(real_client, "/en/asylum/leaflet.pdf?size=a4")
+    assert page_count(pdf, tmp_path) > page_count(single, tmp_path)
+    assert page_sizes(pdf, tmp_path) == {A4_POINTS}
+
+
+def test_print_page_offers_topics_second_language_and_paper(client):
+    body = client.get("/ps/print/").get_data(as_text=True)
+    assert 'action="/ps/print/pack.pdf"' in body and 'method="get"' in body
+    assert 'name="topics" value="alpha"' in body and 'name="topics" value="organisations"' in body
+    assert 'name="with"' in body and 'value="en"' in body and 'value="ps"' not in body
+    assert 'name="size" value="a4"' in body and 'name="script" value="naskh"' in body
+    assert 'href="/ps/emergency-card.pdf"' in body and 'href="/ps/organisations/leaflet.pdf"' in body
+    pack = client.get("/ps/print/pack.pdf?topics=alpha&topics=beta&with=&size=a5&script=nastaliq")
+    assert pack.status_code == 200 and pack.mimetype == "application/pdf"
+
+
+def test_topic_page_links_to_its_leaflet_and_the_footer_to_the_print_page(client):
+    body = client.get("/ps/alpha/").get_data(as_text=True)
+    assert '<link rel="alternate" type="application/pdf" href="/ps/alpha/leaflet.pdf"' in body
+    assert re.search(r'<a href="/ps/alpha/leaflet.pdf"[^>]*>.*Print leaflet</a>', body)
+    assert 'href="/ps/print/"' in body
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/ps/no-such-page/leaflet.pdf", 404),
+        ("/xx/alpha/leaflet.pdf", 404),
+        ("/xx/emergency-card.pdf", 404),
+        ("/xx/print/", 404),
+        ("/ps/alpha/leaflet.pdf?size=a3", 400),
+        ("/ps/alpha/leaflet.pdf?size=a4&size=a5", 400),
+        ("/ps/alpha/leaflet.pdf?with=xx", 400),
+        ("/ps/alpha/leaflet.pdf?script=latin", 400),
+        ("/ps/organisations/leaflet.pdf?size=letter", 400),
+        ("/ps/emergency-card.pdf?with=de", 400),
+        ("/ps/print/pack.pdf", 400),
+        ("/ps/print/pack.pdf?topics=alpha&topics=nope", 400),
+        ("/ps/print/pack.pdf?topics=alpha&size=a3", 400),
+    ],
+)
+def test_bad_parameters_are_a_404_or_400_in_the_readers_language(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.get_data(as_text=True)
+    if not url.startswith("/xx/"):
+        assert '<html lang="ps" dir="rtl">' in body
+
+
+def test_second_request_is_served_from_the_disk_cache(site_dirs, app, monkeypatch):
+    url = "/ps/alpha/leaflet.pdf?with=en&size=a4"
+    first = app.test_client().get(url)
+    assert first.status_code == 200
+    cached = list((Path(app.instance_path) / leaflets.CACHE_DIR_NAME).rglob("*.pdf"))
+    assert [path.name for path in cached] == ["alpha-a4-with-en.pdf"]
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered again instead of reading the cache")
+
+    monkeypatch.setattr(leaflets.RENDERER, "render", no_rendering)
+    fresh_worker = make_app(site_dirs).test_client()  # nothing in memory: only the disk has it
+    second = fresh_worker.get(url)
+    assert second.status_code == 200 and second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert fresh_worker.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    plain = fresh_worker.get("/ps/alpha/leaflet.pdf?with=en&size=a4")
+    assert plain.headers["ETag"] == first.headers["ETag"]
+
+
+def test_default_leaflet_has_an_etag_and_answers_304(client):
+    first = client.get("/en/alpha/leaflet.pdf")
+    etag = first.headers["ETag"]
+    assert client.get("/en/alpha/leaflet.pdf", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_new_content_version_renders_a_new_leaflet(site_dirs, app):
+    before = app.test_client().get("/en/alpha/leaflet.pdf?size=a4")
+    cache = Path(app.instance_path) / leaflets.CACHE_DIR_NAME
+    (old_version,) = cache.iterdir()
+    an_hour_ago = time.time() - 3600
+    os.utime(old_version, (an_hour_ago, an_hour_ago))
+    page = site_dirs["content"] / "pages" / "alpha" / "en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("72 hours", "72 hours (three days)"), "utf-8")
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    after = app.test_client().get("/en/alpha/leaflet.pdf?size=a4")
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    (new_version,) = cache.iterdir()  # the old content version's leaflets are dropped
+    assert new_version != old_version
+
+
+def test_a_busy_worker_answers_503_with_retry_after(app):
+    slots = app.extensions[leaflets.EXTENSION_KEY]
+    slots.wait_seconds = 0.05
+    holder_ready, release = threading.Event(), threading.Event()
+
+    def hold_the_only_slot():
+        with slots.claim():
+            holder_ready.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_the_only_slot)
+    holder.start()
+    try:
+        holder_ready.wait(5)
+        response = app.test_client().get("/ps/alpha/leaflet.pdf?size=a4")
+    finally:
+        release.set()
+        holder.join()
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert '<html lang="ps" dir="rtl">' in response.get_data(as_text=True)
+    assert app.test_client().get("/ps/alpha/leaflet.pdf?size=a4").status_code == 200
+
+
+def test_same_leaflet_renders_to_identical_bytes(app):
+    first = leaflets.render_leaflet(app, "ar", "alpha", "a5", "en")
+    assert leaflets.render_leaflet(app, "ar", "alpha", "a5", "en") == first
+
+
+def test_leaflets_command_prerenders_every_leaflet_and_seeds_the_cache(app, runner, tmp_path):
+    out = tmp_path / "print"
+    result = runner.invoke(args=["leaflets", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    expected = [job.filename for job in leaflets.leaflet_jobs(app) if job.lang == "en"]
+    written = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.pdf"))
+    assert written == sorted(expected)
+    assert "en/alpha-a4.pdf" in written and "en/emergency-card.pdf" in written
+    assert all(path.read_bytes().startswith(b"%PDF-") for path in out.rglob("*.pdf"))
+    assert f"Rendered {len(expected)} leaflets" in result.output
+    cached = app.test_client().get("/en/alpha/leaflet.pdf?size=a4")
+    assert cached.data == (out / "en" / "alpha-a4.pdf").read_bytes()
+
+
+def test_every_language_gets_every_kind_of_leaflet_in_the_jobs(app):
+    jobs = leaflets.leaflet_jobs(app)
+    for lang in i18n.LOCALE_BY_PREFIX:
+        names = {job.filename for job in jobs if job.lang == lang}
+        assert {f"{lang}/alpha-a5.pdf", f"{lang}/alpha-a4.pdf", f"{lang}/organisations-a5.pdf"} <= names
+        assert f"{lang}/emergency-card.pdf" in names
+    assert "ps/alpha-a5-with-en.pdf" in {job.filename for job in jobs}
+    assert "ur/alpha-a5-naskh.pdf" in {job.filename for job in jobs}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["ps", "ur", "en"])
+def test_print_page_is_accessible_at_320_px_and_builds_the_pack_address(tmp_path, lang):
+    from axe_playwright_python.sync_playwright import Axe
+    from browser import Server, build, copy_real_site, launch_chromium
+    from playwright.sync_api import sync_playwright
+    from test_accessibility import AXE_OPTIONS, MIN_TAP_TARGET_PX, NARROW_VIEWPORT, SMALL_TARGETS_JS
+
+    dirs = copy_real_site(tmp_path)
+    build(dirs)
+    with Server(dirs) as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context(viewport=NARROW_VIEWPORT, service_workers="block").new_page()
+        page.goto(f"{server.base_url}/{lang}/print/")
+        results = Axe().run(page, options=AXE_OPTIONS)
+        assert not results.violations_count, results.generate_report()
+        assert not page.evaluate(SMALL_TARGETS_JS, MIN_TAP_TARGET_PX)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.check("#topic-asylum")
+        page.check("#topic-organisations")
+        page.check("#size-a4")
+        with page.expect_response(lambda response: "/print/pack.pdf" in response.url) as answer:
+            page.evaluate("document.querySelector('form.print-form').submit()")
+        response = answer.value
+        assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+        assert "topics=asylum&topics=organisations" in response.url and "size=a4" in response.url
+        browser.close()

@@ -1,0 +1,250 @@
+"""Offline first, checked with the Flask client: manifests, the service worker's pack, its version.
+
+The browser saves a language's pack one URL at a time and gives up if any URL fails, so every URL
+in the list must answer 200 without a redirect; the browser tests (test_offline_browser.py) show the
+pack working with the server gone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+
+import pytest
+from conftest import make_app
+from flask_babel import gettext
+
+from rightsinfo.build import build_site
+from rightsinfo.i18n import get_language, languages
+from rightsinfo.search_index import plain_text
+
+PREFIXES = [language.prefix for language in languages()]
+PACK_BUDGET_BYTES = 150 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HTML_PACK_URL = re.compile(r"^/[a-z]+/(?:[a-z0-9-]+/|organisations/[a-z0-9-]+/|search)?$")
+
+
+def service_worker(client, prefix: str) -> str:
+    """Return the language's service worker script."""
+    response = client.get(f"/{prefix}/sw.js")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def pack_version(client, prefix: str) -> str:
+    """Return the version written into the language's service worker."""
+    match = re.search(r'^var VERSION = "([0-9a-f]+)";$', service_worker(client, prefix), re.MULTILINE)
+    assert match, "sw.js names no VERSION"
+    return match.group(1)
+
+
+def pack_urls(client, prefix: str) -> list[str]:
+    """Return the URLs the language's service worker saves, as the browser reads them."""
+    match = re.search(r"^var PACK_URLS = (\[.*\]);$", service_worker(client, prefix), re.MULTILINE)
+    assert match, "sw.js names no PACK_URLS"
+    return json.loads(match.group(1))
+
+
+def in_language(app, prefix: str, message: str) -> str:
+    """Return an interface string as the catalogue of ``prefix`` has it (English where untranslated)."""
+    with app.test_request_context(f"/{prefix}/"):
+        app.preprocess_request()
+        return gettext(message)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Return a PNG's width and height from its header."""
+    assert data.startswith(PNG_SIGNATURE), "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_manifest_names_the_app_in_the_readers_language_and_direction(app, client, prefix):
+    language = get_language(prefix)
+    response = client.get(f"/{prefix}/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] == in_language(app, prefix, "Rights in Serbia")
+    assert manifest["short_name"] == in_language(app, prefix, "Rights")
+    assert manifest["lang"] == language.tag
+    assert manifest["dir"] == language.direction
+    assert manifest["start_url"] == f"/{prefix}/"
+    assert manifest["scope"] == f"/{prefix}/"
+    assert manifest["display"] == "standalone"
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"])
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_manifest_icons_are_pngs_of_192_and_512_pixels_with_a_maskable_one(client, prefix):
+    manifest = json.loads(client.get(f"/{prefix}/manifest.webmanifest").get_data(as_text=True))
+    sizes = set()
+    for icon in manifest["icons"]:
+        response = client.get(icon["src"])
+        assert response.status_code == 200, icon["src"]
+        assert icon["type"] == response.mimetype == "image/png"
+        width, height = png_size(response.get_data())
+        assert icon["sizes"] == f"{width}x{height}"
+        sizes.add((width, icon.get("purpose", "any")))
+    assert {(192, "any"), (512, "any"), (512, "maskable")} <= sizes
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_page_links_its_languages_manifest(client, prefix):
+    for path in (f"/{prefix}/", f"/{prefix}/alpha/", f"/{prefix}/organisations/", f"/{prefix}/offline/"):
+        body = client.get(path).get_data(as_text=True)
+        assert f'<link rel="manifest" href="/{prefix}/manifest.webmanifest">' in body, path
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_service_worker_is_never_stale_and_may_control_its_language(client, prefix):
+    response = client.get(f"/{prefix}/sw.js")
+    assert response.mimetype == "application/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Service-Worker-Allowed"] == f"/{prefix}/"
+    body = response.get_data(as_text=True)
+    assert "var CACHE_PREFIX = 'rightsinfo-' + LANG + '-';" in body
+    assert f'var LANG = "{prefix}";' in body
+    assert "skipWaiting()" in body.split("SKIP_WAITING", 1)[1], "skipWaiting only when the reader asks"
+    assert "addAll" not in body, "saving must report progress and fail visibly, not cache.addAll"
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_pack_has_every_page_of_the_language_and_the_static_files(real_app, prefix):
+    client = real_app.test_client()
+    urls = pack_urls(client, prefix)
+    assert len(urls) == len(set(urls)), "a URL is listed twice"
+    assert all(url.startswith("/") and not url.startswith("//") for url in urls), "only this site"
+    home = client.get(f"/{prefix}/").get_data(as_text=True)
+    topics = set(re.findall(rf'href="(/{prefix}/[a-z0-9-]+/)"', home))
+    directory = client.get(f"/{prefix}/organisations/").get_data(as_text=True)
+    organisations = set(re.findall(rf'href="(/{prefix}/organisations/[a-z0-9-]+/)"', directory))
+    assert organisations, "the directory lists no organisation"
+    expected = {
+        f"/{prefix}/", f"/{prefix}/cards/", f"/{prefix}/organisations/", f"/{prefix}/offline/",
+        f"/{prefix}/search", f"/{prefix}/search-pack.json", f"/{prefix}/manifest.webmanifest",
+        f"/{prefix}/about/", f"/{prefix}/print/", *topics, *organisations,
+    }  # fmt: skip
+    assert expected <= set(urls)
+    static = {re.sub(r"\.[0-9a-f]{10}\.", ".", url) for url in urls if url.startswith("/static/")}
+    assert {
+        "/static/site.css", "/static/offline.js", "/static/fold.js", "/static/search.js",
+        "/static/icons.svg", "/static/icon.svg", "/static/icon-192.png", "/static/icon-512.png",
+        "/static/icon-maskable-512.png",
+    } <= static  # fmt: skip
+    assert not any(url.endswith(".pdf") for url in urls), "leaflets are saved only on request"
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_pack_url_answers_200_without_a_redirect(real_app, prefix):
+    client = real_app.test_client()
+    for url in pack_urls(client, prefix):
+        response = client.get(url, follow_redirects=False)
+        assert response.status_code == 200, f"{url} answers {response.status_code}: the pack would never save"
+
+
+def test_pack_fits_the_budget_compressed(real_app):
+    client = real_app.test_client()
+    report = []
+    for prefix in PREFIXES:
+        sizes = {}
+        for url in pack_urls(client, prefix):
+            response = client.get(url, headers={"Accept-Encoding": "br"})
+            sizes[url] = len(response.get_data())
+        total = sum(sizes.values())
+        largest = max(sizes, key=sizes.get)
+        page = max((url for url in sizes if HTML_PACK_URL.match(url)), key=sizes.get)
+        report.append(
+            f"{prefix}: {len(sizes)} URLs, {total / 1024:.1f} KB br; largest file {largest} "
+            f"{sizes[largest] / 1024:.1f} KB, largest page {page} {sizes[page] / 1024:.1f} KB"
+        )
+        assert total <= PACK_BUDGET_BYTES, report[-1]
+    print("\noffline pack per language (compressed):\n  " + "\n  ".join(report))
+
+
+def test_version_changes_when_content_changes_and_only_then(site_dirs):
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    client = make_app(site_dirs).test_client()
+    before = {prefix: pack_version(client, prefix) for prefix in PREFIXES}
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    assert {prefix: pack_version(client, prefix) for prefix in PREFIXES} == before, "same content"
+    page = site_dirs["content"] / "pages" / "beta" / "en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    after = {prefix: pack_version(client, prefix) for prefix in PREFIXES}
+    assert all(after[prefix] != before[prefix] for prefix in PREFIXES)
+    assert "A new sentence." in client.get("/ps/beta/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_offline_page_lists_the_saved_topics_in_the_readers_language(app, client, prefix):
+    response = client.get(f"/{prefix}/offline/")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    language = get_language(prefix)
+    assert f'<html lang="{language.tag}" dir="{language.direction}">' in body
+    assert f"<h1>{in_language(app, prefix, 'You are offline')}</h1>" in body
+    for slug in ("alpha", "beta", "about"):
+        assert f'href="/{prefix}/{slug}/"' in body
+    assert f'href="/{prefix}/organisations/"' in body and f'href="/{prefix}/cards/"' in body
+
+
+def offline_state(body: str) -> dict[str, str]:
+    """Return the data attributes of a page's offline-state element."""
+    element = re.search(r"<p data-offline-state=.*?>", body, re.DOTALL)
+    assert element, "the page has no offline-state element"
+    return dict(re.findall(r'\s(data-[a-z-]+)="([^"]*)"', " " + element.group(0)))
+
+
+def test_offline_state_strings_come_in_the_readers_language_and_digits(client):
+    ps = offline_state(client.get("/ps/alpha/").get_data(as_text=True))
+    assert ps["data-offline-state"] == "unsupported"
+    assert ps["data-digits"] == "۰۱۲۳۴۵۶۷۸۹"
+    assert "%(done)s" in ps["data-saving"] and "%(total)s" in ps["data-saving"]
+    assert ps["data-worker"] == "/ps/sw.js" and ps["data-scope"] == "/ps/"
+    assert re.search(r"[۰-۹]{4}", ps["data-ready"]), "the date is written in Pashto digits"
+    assert not re.search(r"[0-9]", ps["data-ready"])
+    en = offline_state(client.get("/en/alpha/").get_data(as_text=True))
+    assert en["data-digits"] == "0123456789"
+    assert re.search(r"updated \d{1,2} [A-Z][a-z]{2} \d{4}", en["data-ready"])
+
+
+def test_offline_state_is_hidden_until_a_script_shows_it(client):
+    body = client.get("/en/").get_data(as_text=True)
+    element = re.search(r"<p data-offline-state=.*?>", body, re.DOTALL).group(0)
+    assert " hidden" in element
+    assert "data-offline-save hidden>Save for offline</button>" in body
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_search_pack_entries_link_to_saved_pages_with_summaries(real_app, prefix):
+    client = real_app.test_client()
+    urls = set(pack_urls(client, prefix))
+    pack = json.loads(client.get(f"/{prefix}/search-pack.json").get_data(as_text=True))
+    assert pack["lang"] == prefix
+    assert pack["entries"]
+    for entry in pack["entries"]:
+        assert entry["u"] in urls, f"{entry['u']} is found offline but not saved"
+        assert entry["t"] and entry["w"] and entry["s"]
+        assert entry.get("l", prefix) in {prefix, "en"}
+
+
+def test_search_page_loads_the_folding_and_offline_search_scripts(client):
+    body = client.get("/ps/search").get_data(as_text=True)
+    scripts = re.findall(r'<script src="(/static/[a-z]+)\.[0-9a-f]{10}\.js" defer></script>', body)
+    assert scripts == ["/static/offline", "/static/fold", "/static/search"]
+    assert 'data-pack="/ps/search-pack.json"' in body
+    assert 'data-query=""' in body
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_saved_pages_have_no_inline_script_or_style(real_app, prefix):
+    client = real_app.test_client()
+    for url in pack_urls(client, prefix):
+        if not HTML_PACK_URL.match(url):
+            continue
+        body = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", body), f"{url}: inline script"
+        assert " style=" not in body, f"{url}: inline style"
+        assert plain_text(body), url
