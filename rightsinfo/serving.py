@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 import brotli
@@ -26,6 +27,7 @@ MIN_COMPRESS_BYTES = 256
 QUERY_SAFE_CHARS = "".join(chr(code) for code in range(0x21, 0x7F))  # printable ASCII: kept as sent
 UNSAFE_QUERY_CHAR = re.compile(r"[^\x21-\x7e]")
 PAGE_CACHE_MAX_ENTRIES = 5000
+ACCEPT_ENCODING_CACHE_ENTRIES = 256
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -90,6 +92,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=ACCEPT_ENCODING_CACHE_ENTRIES)  # browsers send a handful of distinct headers
 def preferred_encoding(accept_encoding: str | None) -> str | None:
     """Return 'br', 'gzip' or None from an Accept-Encoding header (q=0 means refused)."""
     offered = {}
