@@ -68,7 +68,6 @@ def pack_urls(lang: str) -> list[str]:
         url_for("offline.manifest", lang=lang),
         url_for("offline.search_pack", lang=lang),
         url_for("search.results", lang=lang),
-        url_for("leaflets.print_page", lang=lang),  # the page only: its PDFs need the network
     ]
     urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(conn(), lang)]
     urls += [
@@ -76,9 +75,9 @@ def pack_urls(lang: str) -> list[str]:
         for org in db.organisations(conn(), lang)
     ]
     assets = site()["assets"]
-    urls += [
-        assets.url(name) for name in sorted(assets.urls) if name.endswith((".css", ".js", ".svg", ".png"))
-    ]
+    # PNG icons are only for installing the app (the browser fetches them then), and the print page
+    # only leads to PDFs that need the network: leaving both out keeps the pack within its budget.
+    urls += [assets.url(name) for name in sorted(assets.urls) if name.endswith((".css", ".js", ".svg"))]
     return urls
 
 

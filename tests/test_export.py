@@ -39,7 +39,7 @@ READY_TIMEOUT_SECONDS = 90.0
 POLL_INTERVAL_SECONDS = 0.05
 LANG = "ps"
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".webmanifest", ".svg")
-EXTERNAL_SCHEMES = {"tel", "mailto", "http", "https"}
+EXTERNAL_SCHEMES = {"tel", "mailto", "http", "https", "data"}
 STATE = "document.querySelector('[data-offline-state]').dataset.offlineState"
 # Headers whose value the static server must send exactly as the app does, when the app sends them.
 SAME_HEADERS = ("Content-Type", "Cache-Control", "Content-Disposition", "Service-Worker-Allowed")

@@ -78,7 +78,8 @@ class Markup(HTMLParser):
                 self.active.append(f"<{tag} {name}={value!r}>")
             if name in URL_ATTRIBUTES:
                 scheme = value.strip().lower().split(":", 1)[0] if ":" in value else ""
-                if MARKER in value or scheme in {"javascript", "vbscript", "data"}:
+                empty_icon = tag == "link" and value == "data:,"  # the site's no-request favicon
+                if MARKER in value or (scheme in {"javascript", "vbscript", "data"} and not empty_icon):
                     self.active.append(f"<{tag} {name}={value!r}>")
             if name == "http-equiv":
                 self.active.append(f"<{tag} http-equiv={value!r}>")
