@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
-
 from browser import Server, build, copy_real_site, launch_chromium
+from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
