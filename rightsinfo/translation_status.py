@@ -229,19 +229,42 @@ def mark_minor_command(slug: str, previous: str | None) -> None:
     click.echo(f"{changed} translation(s) of '{slug}' carried over to {current}")
 
 
+def pot_messages(path: Path) -> list[tuple]:
+    """Return what a template catalogue says, without its header's dates."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return [
+        (repr(m.id), repr(m.context), tuple(m.auto_comments), tuple(sorted(m.flags))) for m in catalog if m.id
+    ]
+
+
 @translations_cli.command("extract")
 def extract_command() -> None:
-    """Refresh translations/messages.pot from code and templates (sorted, no line numbers)."""
+    """Refresh translations/messages.pot from code and templates (sorted, no line numbers).
+
+    The file is replaced only when a message changed, so its creation date does not churn diffs.
+    """
+    import tempfile
+
     pot = translations_dir() / POT_NAME
-    subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "--no-location", "--sort-output", "--add-comments=Translators:", "-k", "_l",
-         "--project=rightsinfo", "--version=1", "--copyright-holder=rightsinfo volunteers",
-         "--msgid-bugs-address=translators@rightsinfo.example", "--no-wrap",
-         "-o", str(pot), "."],
-        cwd=content_dir().parent,
-        check=True,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / POT_NAME
+        subprocess.run(
+            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+             "--no-location", "--sort-output", "--add-comments=Translators:", "-k", "_l",
+             "--project=rightsinfo", "--version=1", "--copyright-holder=rightsinfo volunteers",
+             "--msgid-bugs-address=translators@rightsinfo.example", "--no-wrap",
+             "-o", str(fresh), "."],
+            cwd=content_dir().parent,
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        if pot.exists() and pot_messages(pot) == pot_messages(fresh):
+            click.echo(f"{pot} is up to date")
+            return
+        pot.write_bytes(fresh.read_bytes())
     click.echo(f"wrote {pot}")
 
 
