@@ -99,7 +99,9 @@ def first_visit(client, lang: str) -> dict:
     home = f"/{lang}/"
     parser = References()
     parser.feed(client.get(home).get_data(as_text=True))
-    urls = list(dict.fromkeys([home, *parser.urls, f"/{lang}/sw.js"]))
+    # A data: URL (the empty favicon) is part of the page, not a request.
+    fetched = [url for url in parser.urls if not url.startswith("data:")]
+    urls = list(dict.fromkeys([home, *fetched, f"/{lang}/sw.js"]))
     weights = [weigh(client, url) for url in urls]
     return {
         "urls": urls,
