@@ -28,7 +28,9 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 
 from rightsinfo import db, i18n
+from rightsinfo.i18n import current_language
 from rightsinfo.pages import conn, take_language
+from rightsinfo.serving import mark_cacheable
 from rightsinfo.templating import render_page, site
 
 bp = Blueprint("offline", __name__)
@@ -84,8 +86,6 @@ def pack_urls(lang: str) -> list[str]:
 @bp.get("/<lang>/manifest.webmanifest")
 def manifest(lang: str):
     """Return the web app manifest in the reader's language and direction."""
-    from rightsinfo.i18n import current_language
-
     language = current_language()
     assets = site()["assets"]
     data = {
@@ -113,13 +113,6 @@ def manifest(lang: str):
         ],
     }
     response = Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/manifest+json")
-    return mark(response)
-
-
-def mark(response: Response) -> Response:
-    """Let the page cache keep a non-template response."""
-    from rightsinfo.serving import mark_cacheable
-
     return mark_cacheable(response)
 
 
@@ -143,7 +136,7 @@ def service_worker(lang: str):
     response = Response(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = url_for("pages.home", lang=lang)
-    return mark(response)
+    return mark_cacheable(response)
 
 
 @bp.get("/<lang>/search-pack.json")
@@ -154,7 +147,7 @@ def search_pack(lang: str):
     pack = offline_pack(conn(), lang)
     add_summaries(pack["entries"], lang)
     body = json.dumps(pack, ensure_ascii=False, separators=(",", ":"))
-    return mark(Response(body, mimetype="application/json"))
+    return mark_cacheable(Response(body, mimetype="application/json"))
 
 
 def add_summaries(entries: list[dict], lang: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, g, make_response, render_template, request
 
 from rightsinfo import db, i18n
 from rightsinfo.templating import render_page, site
@@ -33,9 +33,9 @@ def chooser():
     best = i18n.best_language(list(request.accept_languages))
     ordered = [best, *[lang for lang in i18n.languages() if lang != best]]
     g.language = best
-    response = render_page("chooser.html", ordered=ordered, best=best)
+    # Not kept by the page cache: the order depends on each reader's Accept-Language.
+    response = make_response(render_template("chooser.html", ordered=ordered, best=best))
     response.vary.add("Accept-Language")
-    response.rightsinfo_cacheable = False
     return response
 
 
