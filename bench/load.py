@@ -78,9 +78,10 @@ def leaflet_urls(instance: Path) -> list[str]:
     """Return a URL for every combination of topic, language, size and second language (all cold)."""
     from rightsinfo import create_app, db
     from rightsinfo.i18n import languages
+    from rightsinfo.site import site_of
 
     app = create_app({"INSTANCE_PATH": str(instance)})
-    conn = app.extensions["rightsinfo"]["db"].conn
+    conn = site_of(app).database.connection
     prefixes = [language.prefix for language in languages()]
     urls = []
     for with_lang, size, lang in itertools.product([None, *prefixes], LEAFLET_SIZES, prefixes):

@@ -141,9 +141,10 @@ def measure_build(table: Table, root: Path) -> Path:
 def measure_render_miss(table: Table, app) -> None:
     """Time rendering each page of a language with the page cache emptied, as after a content update."""
     from rightsinfo.serving import make_entry
+    from rightsinfo.site import site_of
 
     client = app.test_client()
-    cache = app.extensions["rightsinfo"]["cache"]
+    cache = site_of(app).cache
     paths = [url for url in weights.pack_urls(client, "ps") if not url.startswith("/static/")]
     paths = [path for path in paths if client.get(path).mimetype == "text/html"]
     seconds, compress_seconds = [], []
@@ -411,9 +412,10 @@ def measure_search(table: Table, app) -> None:
     """Report each language's index size and the median time of a fixed list of queries."""
     from rightsinfo import search_index
     from rightsinfo.i18n import languages
+    from rightsinfo.site import site_of
 
     client = app.test_client()
-    conn = app.extensions["rightsinfo"]["db"].conn
+    conn = site_of(app).database.connection
     packs = weights.search_packs(client)
     table.section("(f) search")
     for lang, pack in packs.items():

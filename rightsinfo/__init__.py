@@ -10,10 +10,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from rightsinfo import serving
+from rightsinfo import serving, site
 from rightsinfo.assets import Assets
-from rightsinfo.build import DATABASE_NAME
-from rightsinfo.config import load_settings
+from rightsinfo.config import DATABASE_NAME, load_settings
 from rightsinfo.db import SiteDatabase
 
 
@@ -30,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets = Assets(serving.security_headers(app.config["HSTS"]))
     cache = serving.PageCache(lambda: database.version)
     cache.static.update(assets.entries)
-    app.extensions["rightsinfo"] = {"db": database, "assets": assets, "cache": cache}
+    site.init_app(app, site.Site(database, assets, cache))
 
     from rightsinfo import (
         cli,

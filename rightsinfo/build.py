@@ -23,12 +23,11 @@ import sqlite_utils
 
 from rightsinfo import search_index
 from rightsinfo.catalogues import catalogue_paths, check_placeholders, compile_catalogue
+from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, Page, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown, shape_of
 
-DATABASE_NAME = "rightsinfo.sqlite3"
-CATALOGUES_DIR_NAME = "catalogues"
 CATALOGUE_VERSIONS_KEPT = 3
 
 

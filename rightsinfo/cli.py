@@ -11,20 +11,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
-
-
-def content_dir() -> Path:
-    """Return the content folder from the settings."""
-    return Path(current_app.config["CONTENT_DIR"])
-
-
-def translations_dir() -> Path:
-    """Return the translations folder from the settings."""
-    return Path(current_app.config["TRANSLATIONS_DIR"])
+from rightsinfo.export import export_command
+from rightsinfo.leaflets import leaflets_command
+from rightsinfo.site import content_dir, translations_dir
+from rightsinfo.translation_status import translations_cli
 
 
 @click.command("build")
@@ -47,17 +41,7 @@ def build_command() -> None:
     )
 
 
-translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
-
-
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    from rightsinfo import translation_status  # noqa: F401 - registers its commands on the group
-    from rightsinfo.leaflets import leaflets_command
-
-    app.cli.add_command(build_command)
-    app.cli.add_command(leaflets_command)
-    app.cli.add_command(translations_cli)
-    from rightsinfo.export import export_command
-
-    app.cli.add_command(export_command)
+    for command in (build_command, leaflets_command, translations_cli, export_command):
+        app.cli.add_command(command)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Inside the instance folder: the built database, and each build's compiled catalogues.
+DATABASE_NAME = "rightsinfo.sqlite3"
+CATALOGUES_DIR_NAME = "catalogues"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ class SiteNotBuilt(Exception):
 class _Opened:
     """A thread's open connection and what it was opened from."""
 
-    conn: sqlite3.Connection
+    connection: sqlite3.Connection
     identity: tuple[int, int, int]
     version: str
     catalogue_dir: str
@@ -68,16 +68,16 @@ class SiteDatabase:
         identity = self._identity()
         if opened is None or opened.identity != identity:
             if opened is not None:
-                opened.conn.close()
+                opened.connection.close()
             opened = self._open(identity)
             self._local.opened = opened
         opened.checked_at = now
         return opened
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        """Return the current connection."""
-        return self.current().conn
+    def connection(self) -> sqlite3.Connection:
+        """Return this thread's connection to the current build."""
+        return self.current().connection
 
     @property
     def version(self) -> str:

@@ -5,26 +5,25 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from rightsinfo import db
-from rightsinfo.pages import conn, take_language
+from rightsinfo.site import connection
 from rightsinfo.templating import render_page
 from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("directory", __name__)
-bp.url_value_preprocessor(take_language)
 
 
 @bp.get("/<lang>/organisations/")
 def index(lang: str):
     """List organisations, filtered by ?city= and ?kind= when given (unknown values show all)."""
-    cities = db.cities(conn())
-    kinds = [kind for kind in KINDS_OF_HELP if kind in db.kinds_in_use(conn())]
+    cities = db.cities(connection())
+    kinds = [kind for kind in KINDS_OF_HELP if kind in db.kinds_in_use(connection())]
     city = request.args.get("city", "")
     kind = request.args.get("kind", "")
     city = city if city in cities else ""
     kind = kind if kind in kinds else ""
     return render_page(
         "directory.html",
-        organisations=db.organisations(conn(), lang, city or None, kind or None),
+        organisations=db.organisations(connection(), lang, city or None, kind or None),
         cities=cities,
         kinds=kinds,
         city=city,
@@ -35,11 +34,11 @@ def index(lang: str):
 @bp.get("/<lang>/organisations/<org_id>/")
 def organisation(lang: str, org_id: str):
     """Show one organisation: what it does, its contacts with their dates and sources."""
-    record = db.organisation(conn(), lang, org_id)
+    record = db.organisation(connection(), lang, org_id)
     if record is None:
         abort(404)
     return render_page(
         "organisation.html",
         org=record,
-        sources=db.sources(conn(), [record["source"], *record["sources"]]),
+        sources=db.sources(connection(), [record["source"], *record["sources"]]),
     )

@@ -42,6 +42,7 @@ from flask.cli import with_appcontext
 
 from rightsinfo import i18n
 from rightsinfo.serving import COMPRESSIBLE_TYPES
+from rightsinfo.site import current_site
 
 ERROR_PAGE = "/404.html"
 # Deeper than any route, so the 404 page in that language links to the homes, not to more 404s.
@@ -179,7 +180,7 @@ def seed_urls(app: Flask) -> list[str]:
                 url_for("guide.guide", lang=lang),
                 f"/{lang}{ERROR_PAGE}",
             ]
-        assets = current_app.extensions["rightsinfo"]["assets"]
+        assets = current_site().assets
         urls += [assets.url(name) for name in sorted(assets.urls)]
     urls += leaflet_urls(app)
     return list(dict.fromkeys(urls))

@@ -20,12 +20,12 @@ from flask import Blueprint, current_app
 from markupsafe import Markup
 
 from rightsinfo import db
-from rightsinfo.pages import ABOUT_SLUG, conn, take_language
-from rightsinfo.templating import render_page, site
+from rightsinfo.pages import ABOUT_SLUG
+from rightsinfo.site import connection, current_site
+from rightsinfo.templating import render_page
 from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("guide", __name__)
-bp.url_value_preprocessor(take_language)
 
 GUIDE_CSS_PATH = Path(__file__).parent / "templates" / "guide.css"
 FILENAME_TEMPLATE = "rightsinfo-{lang}.html"
@@ -57,7 +57,7 @@ def content_security_policy() -> str:
 
 def icon_symbols(names: set[str]) -> str:
     """Return the site's SVG icon symbols that the guide uses, with ids the guide can point at."""
-    assets = site()["assets"]
+    assets = current_site().assets
     sprite = assets.entries[assets.url("icons.svg")].body.decode()
     symbols = []
     for match in SYMBOL_PATTERN.finditer(sprite):
@@ -114,17 +114,17 @@ def site_url(lang: str) -> str:
 
 def guide_pages(lang: str) -> list[dict]:
     """Return every page of a language in home-page order, About last, with its sources' ids."""
-    topics = db.topic_pages(conn(), lang)
+    topics = db.topic_pages(connection(), lang)
     topics.sort(key=lambda row: row["slug"] == ABOUT_SLUG)
-    return [db.page(conn(), lang, row["slug"]) for row in topics]
+    return [db.page(connection(), lang, row["slug"]) for row in topics]
 
 
 @bp.get("/<lang>/guide.html")
 def guide(lang: str):
     """Return the whole guide of a language as one file that downloads and opens anywhere."""
     pages = guide_pages(lang)
-    organisations = db.organisations(conn(), lang)
-    cards = db.cards(conn(), lang)
+    organisations = db.organisations(connection(), lang)
+    cards = db.cards(connection(), lang)
     anchors = {"contents", "organisations", "cards"}
     anchors |= {f"t-{page['slug']}" for page in pages} | {f"o-{org['id']}" for org in organisations}
     for page in pages:
@@ -141,10 +141,10 @@ def guide(lang: str):
         pages=pages,
         organisations=organisations,
         cards=cards,
-        emergency=db.emergency_numbers(conn(), lang),
-        sources=db.sources(conn(), sorted(cited)),
+        emergency=db.emergency_numbers(connection(), lang),
+        sources=db.sources(connection(), sorted(cited)),
         kind_labels=KINDS_OF_HELP,
-        version=site()["db"].version,
+        version=current_site().database.version,
         checked_until=max((page["reviewed"] for page in pages), default=None),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
     )

@@ -175,7 +175,6 @@ def init_app(app) -> None:
 
     babel = Babel()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="")
-    app.extensions["rightsinfo"]["babel"] = babel
     install_escaping_gettext(app)
 
 

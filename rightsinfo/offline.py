@@ -29,12 +29,11 @@ from flask_babel import gettext as _
 
 from rightsinfo import db, i18n
 from rightsinfo.i18n import current_language
-from rightsinfo.pages import conn, take_language
 from rightsinfo.serving import mark_cacheable
-from rightsinfo.templating import render_page, site
+from rightsinfo.site import connection, current_site
+from rightsinfo.templating import render_page
 
 bp = Blueprint("offline", __name__)
-bp.url_value_preprocessor(take_language)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SW_TEMPLATE = "sw.js"
@@ -56,7 +55,7 @@ def code_version() -> str:
 
 def pack_version() -> str:
     """Return the offline pack's version: content, templates and static files together."""
-    parts = (site()["db"].version, code_version(), site()["assets"].version)
+    parts = (current_site().database.version, code_version(), current_site().assets.version)
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:12]
 
 
@@ -71,12 +70,12 @@ def pack_urls(lang: str) -> list[str]:
         url_for("offline.search_pack", lang=lang),
         url_for("search.results", lang=lang),
     ]
-    urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(conn(), lang)]
+    urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(connection(), lang)]
     urls += [
         url_for("directory.organisation", lang=lang, org_id=org["id"])
-        for org in db.organisations(conn(), lang)
+        for org in db.organisations(connection(), lang)
     ]
-    assets = site()["assets"]
+    assets = current_site().assets
     # PNG icons are only for installing the app (the browser fetches them then), and the print page
     # only leads to PDFs that need the network: leaving both out keeps the pack within its budget.
     urls += [assets.url(name) for name in sorted(assets.urls) if name.endswith((".css", ".js", ".svg"))]
@@ -87,7 +86,7 @@ def pack_urls(lang: str) -> list[str]:
 def manifest(lang: str):
     """Return the web app manifest in the reader's language and direction."""
     language = current_language()
-    assets = site()["assets"]
+    assets = current_site().assets
     data = {
         "name": _("Rights in Serbia"),
         "short_name": _("Rights"),
@@ -119,7 +118,7 @@ def manifest(lang: str):
 @bp.get("/<lang>/offline/")
 def offline_page(lang: str):
     """Show what is saved, for a page that was not saved, in the reader's language."""
-    return render_page("offline.html", topics=db.topic_pages(conn(), lang))
+    return render_page("offline.html", topics=db.topic_pages(connection(), lang))
 
 
 @bp.get("/<lang>/sw.js")
@@ -144,7 +143,7 @@ def search_pack(lang: str):
     """Return the compact search index of a language for offline search in the browser."""
     from rightsinfo.search_index import offline_pack
 
-    pack = offline_pack(conn(), lang)
+    pack = offline_pack(connection(), lang)
     add_summaries(pack["entries"], lang)
     body = json.dumps(pack, ensure_ascii=False, separators=(",", ":"))
     return mark_cacheable(Response(body, mimetype="application/json"))
@@ -157,11 +156,12 @@ def add_summaries(entries: list[dict], lang: str) -> None:
     snippet; the language mark lets the browser set ``lang``/``dir`` on English fallback text.
     """
     shown = {
-        url_for("pages.topic", lang=lang, slug=page["slug"]): page for page in db.topic_pages(conn(), lang)
+        url_for("pages.topic", lang=lang, slug=page["slug"]): page
+        for page in db.topic_pages(connection(), lang)
     }
     shown |= {
         url_for("directory.organisation", lang=lang, org_id=org["id"]): org
-        for org in db.organisations(conn(), lang)
+        for org in db.organisations(connection(), lang)
     }
     for entry in entries:
         record = shown.get(entry["u"])
@@ -174,7 +174,7 @@ def add_summaries(entries: list[dict], lang: str) -> None:
 
 def pack_updated() -> str:
     """Return the day the current content was built, in the reader's language and digits."""
-    built_at = db.meta(conn())["built_at"]
+    built_at = db.meta(connection())["built_at"]
     return i18n.format_day(dt.datetime.fromisoformat(built_at).date(), i18n.current_language())
 
 

@@ -5,26 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, make_response, render_template, request
 
 from rightsinfo import db, i18n
-from rightsinfo.templating import render_page, site
+from rightsinfo.site import connection
+from rightsinfo.templating import render_page
 
 bp = Blueprint("pages", __name__)
 
 ABOUT_SLUG = "about"
-
-
-@bp.url_value_preprocessor
-def take_language(endpoint: str | None, values: dict | None) -> None:
-    """Set the request's language from the URL prefix; an unknown prefix is a 404 in English."""
-    if values and "lang" in values:
-        language = i18n.get_language(values["lang"])
-        if language is None:
-            abort(404)
-        g.language = language
-
-
-def conn():
-    """Return the database connection of the current build."""
-    return site()["db"].conn
 
 
 @bp.get("/")
@@ -48,31 +34,31 @@ def unknown_static(name: str):
 @bp.get("/<lang>/")
 def home(lang: str):
     """Show the topics of a language with the emergency numbers always visible."""
-    topics = [page for page in db.topic_pages(conn(), lang) if page["slug"] != ABOUT_SLUG]
+    topics = [page for page in db.topic_pages(connection(), lang) if page["slug"] != ABOUT_SLUG]
     return render_page(
         "home.html",
         topics=topics,
-        emergency=db.emergency_numbers(conn(), lang),
+        emergency=db.emergency_numbers(connection(), lang),
     )
 
 
 @bp.get("/<lang>/<slug>/")
 def topic(lang: str, slug: str):
     """Show one topic page (English inside, with a notice, where it is not yet translated)."""
-    page = db.page(conn(), lang, slug)
+    page = db.page(connection(), lang, slug)
     if page is None:
         abort(404)
-    sources = db.sources(conn(), None if slug == ABOUT_SLUG else page["sources"])
+    sources = db.sources(connection(), None if slug == ABOUT_SLUG else page["sources"])
     return render_page(
         "page.html",
         page=page,
         sources=sources,
         is_about=slug == ABOUT_SLUG,
-        emergency=db.emergency_numbers(conn(), lang),
+        emergency=db.emergency_numbers(connection(), lang),
     )
 
 
 @bp.get("/<lang>/cards/")
 def cards(lang: str):
     """Show the 'show this' cards, one per screen, Serbian above the reader's language."""
-    return render_page("cards.html", cards=db.cards(conn(), lang))
+    return render_page("cards.html", cards=db.cards(connection(), lang))

@@ -6,11 +6,10 @@ from flask import Blueprint, request
 
 from rightsinfo import db, search_index
 from rightsinfo.i18n import ENGLISH
-from rightsinfo.pages import conn, take_language
+from rightsinfo.site import connection
 from rightsinfo.templating import render_page
 
 bp = Blueprint("search", __name__)
-bp.url_value_preprocessor(take_language)
 
 QUERY_MAX_CHARS = 200
 ENGLISH_TOP_UP_BELOW = 3
@@ -20,18 +19,20 @@ ENGLISH_TOP_UP_BELOW = 3
 def results(lang: str):
     """Show ranked results for ?q=, topped up with English pages when there are few."""
     query = request.args.get("q", "")[:QUERY_MAX_CHARS]
-    hits = search_index.search(conn(), lang, query) if query.strip() else []
+    hits = search_index.search(connection(), lang, query) if query.strip() else []
     english_hits = []
     if query.strip() and lang != ENGLISH and len(hits) < ENGLISH_TOP_UP_BELOW:
         seen = {(hit.kind, hit.key) for hit in hits}
         english_hits = [
-            hit for hit in search_index.search(conn(), ENGLISH, query) if (hit.kind, hit.key) not in seen
+            hit
+            for hit in search_index.search(connection(), ENGLISH, query)
+            if (hit.kind, hit.key) not in seen
         ]
     response = render_page(
         "search.html",
         query=query,
         hits=hits,
         english_hits=english_hits,
-        topics=db.topic_pages(conn(), lang) if not query.strip() else [],
+        topics=db.topic_pages(connection(), lang) if not query.strip() else [],
     )
     return response

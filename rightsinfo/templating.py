@@ -13,16 +13,12 @@ from flask import render_template as flask_render_template
 from flask_babel import gettext as _
 
 from rightsinfo import i18n
-from rightsinfo.build import CATALOGUES_DIR_NAME
+from rightsinfo.config import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
 from rightsinfo.serving import mark_cacheable
+from rightsinfo.site import current_site
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
-
-
-def site() -> dict:
-    """Return the app's shared objects (database, assets, cache)."""
-    return current_app.extensions["rightsinfo"]
 
 
 def as_day(value: str | dt.date) -> dt.date:
@@ -108,13 +104,13 @@ def init_app(app: Flask) -> None:
     def shared_context() -> dict:
         return {
             "language": i18n.current_language(),
-            "asset_url": site()["assets"].url,
+            "asset_url": current_site().assets.url,
         }
 
     @app.before_request
     def choose_catalogues() -> None:
         try:
-            opened = site()["db"].current()
+            opened = current_site().database.current()
         except SiteNotBuilt:
             return
         folder = Path(app.instance_path) / CATALOGUES_DIR_NAME / opened.catalogue_dir

@@ -18,15 +18,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.catalogues import catalogue_paths, catalogue_status
-from rightsinfo.cli import content_dir, translations_cli, translations_dir
 from rightsinfo.content import ContentError, Problems, read_content, read_page, substance_fingerprint
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.site import content_dir, translations_dir
 
 POT_NAME = "messages.pot"
 FRONT_MATTER_END = re.compile(r"\A(---\s*\n.*?\n)(---\s*(?:\n|\Z))", re.DOTALL)
+
+translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
 
 
 @dataclass

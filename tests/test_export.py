@@ -31,6 +31,7 @@ from rightsinfo.export import ExportError, ExportReport, export_site
 from rightsinfo.guide import content_security_policy
 from rightsinfo.offline import pack_urls
 from rightsinfo.serving import COMPRESSIBLE_TYPES, security_headers
+from rightsinfo.site import site_of
 
 NGINX_PATH = Path("/usr/sbin/nginx")
 NGINX_CONF = PROJECT_DIR / "deploy" / "nginx.conf"
@@ -62,7 +63,7 @@ def exported(report) -> Path:
 
 def db_conn(app):
     """Return the app's database connection."""
-    return app.extensions["rightsinfo"]["db"].conn
+    return site_of(app).database.connection
 
 
 def tree_digest(root: Path) -> str:
@@ -145,7 +146,7 @@ def test_every_url_in_each_service_workers_precache_list_is_exported(real_app, e
 
 
 def test_every_fingerprinted_static_file_is_exported(real_app, exported):
-    assets = real_app.extensions["rightsinfo"]["assets"]
+    assets = site_of(real_app).assets
     for url, entry in assets.entries.items():
         assert (exported / url.lstrip("/")).read_bytes() == entry.body
 
@@ -226,7 +227,7 @@ def test_export_refuses_a_folder_that_is_not_an_earlier_export(real_app, tmp_pat
 
 
 def test_export_command_shows_progress_and_writes_each_page_in_its_own_language(real_app, tmp_path):
-    real_app.extensions["rightsinfo"]["cache"].clear()  # every page rendered afresh by the command
+    site_of(real_app).cache.clear()  # every page rendered afresh by the command
     result = real_app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Exporting" in result.output and "Exported" in result.output

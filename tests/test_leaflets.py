@@ -23,6 +23,7 @@ from conftest import make_app
 from rightsinfo import db, i18n, leaflets
 from rightsinfo.build import build_site
 from rightsinfo.folding import fold
+from rightsinfo.site import site_of
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 A5_POINTS = (419.53, 595.28)
@@ -103,7 +104,7 @@ def real_client(real_app):
 def real_page(real_app, lang: str, slug: str) -> dict:
     """Return a page row of the real content."""
     with real_app.app_context():
-        return db.page(real_app.extensions["rightsinfo"]["db"].conn, lang, slug)
+        return db.page(site_of(real_app).database.connection, lang, slug)
 
 
 @pytest.mark.parametrize("lang", ["ps", "prs", "ar", "en"])
@@ -337,7 +338,7 @@ def test_a_new_content_version_renders_a_new_leaflet(site_dirs, app):
 
 
 def test_a_busy_worker_answers_503_with_retry_after(app):
-    slots = app.extensions[leaflets.EXTENSION_KEY]
+    slots = site_of(app).leaflet_slots
     slots.wait_seconds = 0.05
     holder_ready, release = threading.Event(), threading.Event()
 

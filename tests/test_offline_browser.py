@@ -24,6 +24,7 @@ from playwright.sync_api import sync_playwright
 
 from rightsinfo import create_app, db
 from rightsinfo.search_index import plain_text
+from rightsinfo.site import site_of
 
 pytestmark = pytest.mark.browser
 
@@ -144,7 +145,7 @@ def assert_same_origin(requests: RequestLog, base_url: str) -> None:
 def expected_text(app, path: str) -> str:
     """Return a piece of text from content/ that the page at ``path`` must show."""
     with app.app_context():
-        conn = app.extensions["rightsinfo"]["db"].conn
+        conn = site_of(app).database.connection
         parts = path.strip("/").split("/")
         if len(parts) == 3 and parts[1] == "organisations":
             return db.organisation(conn, LANG, parts[2])["summary"]

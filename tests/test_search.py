@@ -10,6 +10,7 @@ from conftest import PROJECT_DIR, make_app
 
 from rightsinfo import search_index
 from rightsinfo.build import build_site
+from rightsinfo.site import site_of
 
 VECTORS = json.loads((PROJECT_DIR / "tests" / "data" / "folding-vectors.json").read_text("utf-8"))
 RTL_PREFIXES = ("ps", "prs", "ar", "ur")
@@ -21,7 +22,7 @@ KEYBOARD_SWAPS = str.maketrans({"ی": "ي", "ک": "ك", "ه": "ة", "۱": "١", 
 def hit_keys(app, lang: str, query: str) -> set[tuple[str, str]]:
     """Return (kind, key) of every search hit."""
     with app.app_context():
-        conn = app.extensions["rightsinfo"]["db"].conn
+        conn = site_of(app).database.connection
         return {(hit.kind, hit.key) for hit in search_index.search(conn, lang, query)}
 
 
@@ -66,7 +67,7 @@ def swapped_variants(word: str) -> list[str]:
 @pytest.mark.parametrize("prefix", RTL_PREFIXES)
 def test_real_pages_are_found_whichever_keyboard_typed_the_title_words(real_app, prefix):
     with real_app.app_context():
-        conn = real_app.extensions["rightsinfo"]["db"].conn
+        conn = site_of(real_app).database.connection
         pages = conn.execute(
             "SELECT slug, title FROM pages WHERE lang = ? AND text_lang = ?", (prefix, prefix)
         ).fetchall()

@@ -19,6 +19,7 @@ import pytest
 from conftest import make_app
 
 from rightsinfo.i18n import languages
+from rightsinfo.site import site_of
 
 PREFIXES = [language.prefix for language in languages()]
 ALLOWED_SOURCES = {"'self'", "'none'", "data:"}
@@ -343,7 +344,7 @@ def test_manifest_and_service_worker_name_only_this_site(client, prefix):
 
 def test_static_files_name_no_other_host(app):
     client = app.test_client()
-    for url in app.extensions["rightsinfo"]["assets"].entries:
+    for url in site_of(app).assets.entries:
         if url.endswith((".css", ".js")):
             text = client.get(url).get_data(as_text=True)
             assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text, re.IGNORECASE), url

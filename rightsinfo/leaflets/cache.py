@@ -1,0 +1,102 @@
+"""The disk cache: each leaflet rendered once per content version and code version, kept in the
+instance folder; a request for it afterwards reads a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+
+from flask import Flask
+
+from rightsinfo.leaflets.model import Leaflet
+from rightsinfo.leaflets.render import FONTS_DIR, PACKAGE_DIR, TEMPLATES_DIR
+from rightsinfo.site import site_of
+
+CACHE_DIR_NAME = "leaflets"
+LEAFLET_CACHE_MAX_BYTES = 512 * 1024 * 1024
+OLD_VERSION_GRACE_SECONDS = 60
+
+
+@cache
+def code_version() -> str:
+    """Return a hash of what changes a leaflet apart from content: code, templates, fonts, WeasyPrint."""
+    import weasyprint
+
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    # Every module (date formats, digits and labels come from i18n, templating, vocabulary…).
+    files = [
+        *sorted(PACKAGE_DIR.rglob("*.py")),
+        *sorted(TEMPLATES_DIR.glob("leaflet*")),
+        *sorted(FONTS_DIR.glob("*.ttf")),
+    ]
+    for path in files:
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_root(app: Flask) -> Path:
+    """Return the folder that holds every cached leaflet of every version."""
+    return Path(app.instance_path) / CACHE_DIR_NAME
+
+
+def cache_dir(app: Flask) -> Path:
+    """Return the folder of leaflets for the current content and code versions."""
+    version = site_of(app).database.version
+    return cache_root(app) / f"{version}-{code_version()}"
+
+
+def read_cached(path: Path) -> bytes | None:
+    """Return a cached leaflet's bytes, or None if it was never rendered."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def store(path: Path, body: bytes) -> None:
+    """Write a leaflet atomically (workers may race), dropping older versions and the oldest files."""
+    folder = path.parent.parent
+    if not folder.exists():
+        drop_old_versions(folder.parent)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(body)
+    os.replace(temporary, path)
+    trim(folder, LEAFLET_CACHE_MAX_BYTES)
+
+
+def drop_old_versions(root: Path) -> None:
+    """Delete the leaflets of earlier versions, sparing any written in the last moments.
+
+    A worker notices a rebuilt database up to DB_CHECK_INTERVAL_SECONDS late; the grace keeps such a
+    worker's last write from deleting the folder the others have just started.
+    """
+    for old in root.glob("*"):
+        if time.time() - old.stat().st_mtime > OLD_VERSION_GRACE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def trim(folder: Path, max_bytes: int) -> None:
+    """Delete the least recently written leaflets until the folder fits in ``max_bytes``."""
+    files = [(entry.stat().st_mtime_ns, entry.stat().st_size, entry) for entry in folder.rglob("*.pdf")]
+    total = sum(size for _mtime, size, _entry in files)
+    for _mtime, size, entry in sorted(files):
+        if total <= max_bytes:
+            break
+        entry.unlink(missing_ok=True)
+        total -= size
+
+
+def seed(app: Flask, leaflet: Leaflet, body: bytes) -> None:
+    """Put a pre-rendered leaflet into the server's cache."""
+    path = cache_dir(app) / leaflet.filename
+    if read_cached(path) != body:
+        store(path, body)

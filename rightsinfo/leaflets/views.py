@@ -1,0 +1,165 @@
+"""The leaflet routes: a topic, the directory, the wallet card and a print pack as PDFs, and the print page.
+
+Urdu is set in Nastaliq, the script Urdu readers expect. Nastaliq text does not extract cleanly from a
+PDF (its glyph decomposition defeats ToUnicode), so ``?script=naskh`` gives the same Urdu leaflet in
+Naskh, for anyone who needs to search, copy or machine-read it; the print page offers both.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, make_response, request
+
+from rightsinfo import db, i18n
+from rightsinfo.errors import error_page
+from rightsinfo.leaflets.cache import cache_dir, read_cached, store
+from rightsinfo.leaflets.context import document_html
+from rightsinfo.leaflets.filters import FILTERS
+from rightsinfo.leaflets.model import (
+    CARD,
+    CARD_SIZE,
+    DEFAULT_SIZE,
+    DIRECTORY,
+    NASKH,
+    PACK,
+    PAGE,
+    SCRIPTS,
+    SIZES,
+    URDU,
+    Leaflet,
+)  # fmt: skip
+from rightsinfo.leaflets.render import RENDERER, LeafletsBusy, RenderSlots
+from rightsinfo.serving import encoded_response, make_entry, mark_cacheable
+from rightsinfo.site import connection, site_of
+from rightsinfo.templating import render_page
+
+bp = Blueprint("leaflets", __name__)
+for filter_name, filter_function in FILTERS.items():
+    bp.add_app_template_filter(filter_function, filter_name)
+
+RETRY_AFTER_SECONDS = 10
+
+
+@bp.record_once
+def create_slots(state) -> None:
+    """Give the app its render slots, sized by the settings."""
+    config = state.app.config
+    site_of(state.app).leaflet_slots = RenderSlots(
+        config["LEAFLET_MAX_CONCURRENT_RENDERS"], config["LEAFLET_QUEUE_WAIT_SECONDS"]
+    )
+
+
+def single_arg(name: str) -> str:
+    """Return a query parameter given at most once ('' if absent); twice is a bad request."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        abort(400)
+    return values[0].strip() if values else ""
+
+
+def read_options(lang: str) -> dict:
+    """Return the validated size, second language and script of the request (400 if unknown)."""
+    size = single_arg("size").lower() or DEFAULT_SIZE
+    with_lang = single_arg("with") or None
+    script = single_arg("script").lower() or None
+    if size not in SIZES:
+        abort(400)
+    if with_lang is not None and i18n.get_language(with_lang) is None:
+        abort(400)
+    if script is not None and script not in SCRIPTS:
+        abort(400)
+    if with_lang == lang:
+        with_lang = None
+    if script != NASKH or URDU not in (lang, with_lang):
+        script = None  # Nastaliq is Urdu's default, and only Urdu has a choice
+    return {"size": size, "with_lang": with_lang, "script": script}
+
+
+def leaflet_bytes(leaflet: Leaflet) -> bytes:
+    """Return a leaflet from the disk cache, rendering it first if needed (bounded by the slots)."""
+    app = current_app._get_current_object()
+    path = cache_dir(app) / leaflet.filename
+    body = read_cached(path)
+    if body is not None:
+        return body
+    slots = site_of(app).leaflet_slots
+    with slots.claim() as deadline:
+        body = read_cached(path)  # rendered by another thread while this one waited
+        if body is None:
+            html, base_url = document_html(leaflet)
+            body = RENDERER.render(html, base_url, timeout_seconds=max(0.0, deadline - time.monotonic()))
+            store(path, body)
+    return body
+
+
+def busy_response():
+    """Return the 'try again soon' page with Retry-After, in the reader's language."""
+    body, status = error_page(503)
+    response = make_response(body, status)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def serve(leaflet: Leaflet):
+    """Send a leaflet with a strong ETag (304 when the reader has it); 503 when the worker is busy."""
+    try:
+        body = leaflet_bytes(leaflet)
+    except LeafletsBusy:
+        return busy_response()
+    response = make_response(body)
+    response.mimetype = "application/pdf"
+    download_name = "rightsinfo-" + leaflet.filename.replace("/", "-")
+    response.headers["Content-Disposition"] = f'inline; filename="{download_name}"'
+    if not request.query_string:
+        return mark_cacheable(response)  # the page cache keeps it and answers 304s itself
+    entry = make_entry(body, response.headers["Content-Type"], [])
+    return encoded_response(entry, response)
+
+
+@bp.get("/<lang>/<slug>/leaflet.pdf")
+def page_leaflet(lang: str, slug: str):
+    """Send the leaflet of one topic page (A5, ``?size=a4``, ``?with=en``, ``?script=naskh``)."""
+    if db.page(connection(), lang, slug) is None:
+        abort(404)
+    return serve(Leaflet(PAGE, lang, (slug,), **read_options(lang)))
+
+
+@bp.get("/<lang>/organisations/leaflet.pdf")
+def directory_leaflet(lang: str):
+    """Send the leaflet of the organisations directory."""
+    return serve(Leaflet(DIRECTORY, lang, (), **read_options(lang)))
+
+
+@bp.get("/<lang>/emergency-card.pdf")
+def emergency_card(lang: str):
+    """Send the wallet card: emergency numbers and the most important contacts, with sources."""
+    options = read_options(lang)
+    return serve(Leaflet(CARD, lang, (), CARD_SIZE, options["with_lang"], options["script"]))
+
+
+def pack_topics(lang: str) -> tuple[str, ...]:
+    """Return the requested topics in home-page order, checked against the content (400 if unknown)."""
+    known = [page["slug"] for page in db.topic_pages(connection(), lang)] + [DIRECTORY]
+    wanted = [value.strip() for value in request.args.getlist("topics")]
+    if not wanted or any(value not in known for value in wanted):
+        abort(400)
+    return tuple(slug for slug in known if slug in wanted)
+
+
+@bp.get("/<lang>/print/pack.pdf")
+def print_pack(lang: str):
+    """Send one PDF of the chosen topics, each starting on a new page."""
+    return serve(Leaflet(PACK, lang, pack_topics(lang), **read_options(lang)))
+
+
+@bp.get("/<lang>/print/")
+def print_page(lang: str):
+    """Show the form for a print pack and links to every single leaflet."""
+    return render_page(
+        "print.html",
+        topics=db.topic_pages(connection(), lang),
+        sizes=SIZES,
+        directory=DIRECTORY,
+        emergency=db.emergency_numbers(connection(), lang),
+    )
