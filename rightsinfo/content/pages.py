@@ -1,0 +1,105 @@
+"""Reading topic pages: one Markdown file per language, with a front matter block of fields."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from rightsinfo.content.fields import FieldReader, check_source_ids
+from rightsinfo.content.models import Page
+from rightsinfo.content.problems import Problems
+from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.vocabulary import ICONS, TRANSLATION_STATUSES
+
+# Page slugs that name other parts of the site and so cannot be used for topic pages.
+RESERVED_SLUGS = frozenset(
+    {"organisations", "cards", "search", "offline", "print", "guide.html", "static", "sw.js"}
+)
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+FRONT_MATTER_PATTERN = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+
+
+def split_front_matter(path: Path, problems: Problems) -> tuple[dict, str, str] | None:
+    """Split a Markdown file into (front matter, its YAML text, body)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(path, "is not UTF-8 text")
+        return None
+    match = FRONT_MATTER_PATTERN.match(text)
+    if not match:
+        problems.add(path, "front matter: the file must start with a '---' block", 1)
+        return None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problems.add(path, f"front matter: {getattr(error, 'problem', 'invalid YAML')}", line)
+        return None
+    if not isinstance(data, dict):
+        problems.add(path, "front matter: must be 'key: value' lines", 2)
+        return None
+    return data, match.group(1), text[match.end() :]
+
+
+def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: Problems) -> Page | None:
+    """Read one page file; English pages carry the page's shared data, translations only text."""
+    parts = split_front_matter(path, problems)
+    if parts is None:
+        return None
+    data, yaml_text, body = parts
+    reader = FieldReader(data, path, yaml_text, problems, line_offset=2)
+    title = reader.text_field("title")
+    summary = reader.text_field("summary")
+    reviewed = reader.date_field("reviewed")
+    keywords = reader.list_field("keywords")
+    if not body.strip():
+        problems.add(path, "the page has no text below the front matter")
+    if title is None or summary is None or reviewed is None:
+        return None
+    page = Page(slug, lang, path, title, summary, body, reviewed, keywords=keywords)
+    if lang == ENGLISH:
+        page.icon = reader.choice_field("icon", ICONS, "about") or "about"
+        order = data.get("order", 50)
+        if not isinstance(order, int):
+            reader.problem("order", "'order' must be a whole number")
+            order = 50
+        page.order = order
+        page.sources = reader.list_field("sources")
+        if sources is not None:
+            check_source_ids(reader, "sources", page.sources, sources)
+    else:
+        page.status = reader.choice_field("status", TRANSLATION_STATUSES, "draft") or "draft"
+        stamp = data.get("translated_from")
+        page.translated_from = str(stamp) if stamp else None
+    return page
+
+
+def read_pages(pages_dir: Path, sources: dict, problems: Problems) -> dict[str, dict[str, Page]]:
+    """Read every page folder: pages[slug][lang]."""
+    pages: dict[str, dict[str, Page]] = {}
+    if not pages_dir.is_dir():
+        return pages
+    for folder in sorted(p for p in pages_dir.iterdir() if p.is_dir()):
+        slug = folder.name
+        if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS:
+            problems.add(folder, f"'{slug}' cannot be a page name (lowercase letters, digits, -)")
+            continue
+        found = {}
+        for path in sorted(folder.glob("*.md")):
+            lang = path.stem
+            if lang not in LOCALE_BY_PREFIX:
+                problems.add(path, f"unknown language '{lang}' (use: {' '.join(LOCALE_BY_PREFIX)})")
+                continue
+            page = read_page(path, slug, lang, sources, problems)
+            if page is not None:
+                found[lang] = page
+        if ENGLISH not in found:
+            if not (folder / "en.md").exists():
+                problems.add(folder, "has no English page (en.md), which every translation follows")
+            continue
+        pages[slug] = found
+    return pages

@@ -1,0 +1,255 @@
+"""Reading the YAML records: sources, emergency numbers, organisations and 'show this' cards."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key, load_yaml
+from rightsinfo.content.models import Card, Contact, EmergencyNumber, Organisation, Source
+from rightsinfo.content.problems import Problems
+from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.vocabulary import (
+    CONTACT_KINDS,
+    CONTACT_LABELS,
+    ICONS,
+    KINDS_OF_HELP,
+    SPOKEN_LANGUAGES,
+    TRANSLATION_STATUSES,
+    WEEKDAYS,
+)
+
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
+    """Read sources.yaml: S-numbers with address, title, what they support and their date."""
+    data = load_yaml(path, problems) if path.exists() else {}
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(path, "must be a mapping of source numbers (S1: …)")
+        return {}
+    text = path.read_text(encoding="utf-8")
+    sources = {}
+    for key, entry in data.items():
+        if not isinstance(entry, dict):
+            problems.add(path, f"source {key} must be a mapping", line_of_key(text, str(key)))
+            continue
+        url = str(entry.get("url") or "")
+        if not url.startswith(("http://", "https://")):
+            problems.add(path, f"source {key}: 'url' must be a web address", line_of_key(text, key))
+        sources[str(key)] = Source(
+            id=str(key),
+            url=url,
+            title=str(entry.get("title") or key),
+            supports=str(entry.get("supports") or ""),
+            date=str(entry.get("date") or "undated"),
+            also=[str(item) for item in entry.get("also") or []],
+        )
+    return sources
+
+
+def read_emergency(path: Path, sources: dict, problems: Problems) -> list[EmergencyNumber]:
+    """Read emergency.yaml: each number with its source, date and labels."""
+    data = load_yaml(path, problems) if path.exists() else {"numbers": []}
+    if not isinstance(data, dict) or not isinstance(data.get("numbers"), list):
+        if data is not None:
+            problems.add(path, "must have a list 'numbers'")
+        return []
+    text = path.read_text(encoding="utf-8")
+    numbers = []
+    for entry in data["numbers"]:
+        if not isinstance(entry, dict):
+            problems.add(path, "each number must be a mapping")
+            continue
+        reader = FieldReader(entry, path, text, problems)
+        number = reader.text_field("number")
+        day = reader.date_field("verified_on")
+        source = reader.text_field("source")
+        labels = entry.get("label") or {}
+        if not isinstance(labels, dict) or ENGLISH not in labels:
+            reader.problem("label", "'label' must give at least the English text (label: {en: …})")
+            labels = {}
+        if source:
+            check_source_ids(reader, "source", [source], sources)
+        if number and day and source:
+            numbers.append(
+                EmergencyNumber(
+                    id=str(entry.get("id") or number),
+                    number=number,
+                    verified_on=day,
+                    source=source,
+                    labels={str(k): str(v) for k, v in labels.items()},
+                )
+            )
+    return numbers
+
+
+def read_contacts(reader: FieldReader, sources: dict) -> list[Contact]:
+    """Read an organisation's contacts; each needs a source and a verified_on date."""
+    raw = reader.data.get("contacts") or []
+    if not isinstance(raw, list):
+        reader.problem("contacts", "'contacts' must be a list")
+        return []
+    contacts = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            reader.problem("contacts", "each contact must be a mapping (kind, value, …)")
+            continue
+        sub = FieldReader(entry, reader.path, reader.text, reader.problems)
+        value = sub.text_field("value")
+        kind = sub.choice_field("kind", CONTACT_KINDS)
+        if value is not None and entry.get("source") is None:
+            reader.problem("contacts", f"contact '{value}' has no 'source'")
+            continue
+        if value is not None and entry.get("verified_on") is None:
+            reader.problem("contacts", f"contact '{value}' has no 'verified_on' date")
+            continue
+        day = sub.date_field("verified_on")
+        source = sub.text_field("source")
+        label = entry.get("label")
+        if label is not None and label not in CONTACT_LABELS:
+            sub.problem("label", f"'label' must be one of: {' '.join(CONTACT_LABELS)}")
+            label = None
+        if source:
+            check_source_ids(sub, "source", [source], sources)
+        if value and kind and day and source:
+            caution = entry.get("caution")
+            contacts.append(Contact(kind, value, day, source, label, caution and str(caution)))
+    return contacts
+
+
+def read_hours(reader: FieldReader) -> list[dict]:
+    """Read opening hours as data: days with opening and closing times."""
+    raw = reader.data.get("hours") or []
+    if not isinstance(raw, list):
+        reader.problem("hours", "'hours' must be a list")
+        return []
+    hours = []
+    for entry in raw:
+        days = entry.get("days") if isinstance(entry, dict) else None
+        opens = str(entry.get("opens", "")) if isinstance(entry, dict) else ""
+        closes = str(entry.get("closes", "")) if isinstance(entry, dict) else ""
+        if (
+            not isinstance(days, list)
+            or any(day not in WEEKDAYS for day in days)
+            or not TIME_PATTERN.match(opens)
+            or not TIME_PATTERN.match(closes)
+        ):
+            reader.problem("hours", "'hours': write {days: [mon, tue], opens: '09:00', closes: ...}")
+            continue
+        hours.append({"days": days, "opens": opens, "closes": closes})
+    return hours
+
+
+def read_text_by_language(reader: FieldReader) -> dict[str, dict]:
+    """Read an organisation's per-language text; English is required."""
+    raw = reader.data.get("text") or {}
+    if not isinstance(raw, dict) or not isinstance(raw.get(ENGLISH), dict):
+        reader.problem("text", "'text' must give at least 'en: {summary: …}'")
+        return {}
+    text = {}
+    for lang, entry in raw.items():
+        if lang not in LOCALE_BY_PREFIX:
+            reader.problem("text", f"'text': unknown language '{lang}'")
+            continue
+        if not isinstance(entry, dict) or not str(entry.get("summary") or "").strip():
+            reader.problem("text", f"'text' for '{lang}' needs a 'summary'")
+            continue
+        status = entry.get("status", "reviewed" if lang == ENGLISH else "draft")
+        if status not in TRANSLATION_STATUSES:
+            reader.problem("status", f"'status' must be one of: {' '.join(TRANSLATION_STATUSES)}")
+            status = "draft"
+        text[lang] = {"summary": str(entry["summary"]).strip(), "status": status}
+    return text
+
+
+def read_organisation(path: Path, sources: dict, problems: Problems) -> Organisation | None:
+    """Read one organisation record."""
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.add(path, "must be 'key: value' lines")
+        return None
+    text = path.read_text(encoding="utf-8")
+    reader = FieldReader(data, path, text, problems)
+    name = reader.text_field("name")
+    kinds = reader.list_field("kinds", KINDS_OF_HELP)
+    cities = reader.list_field("cities")
+    languages = reader.list_field("languages", SPOKEN_LANGUAGES)
+    # An undated source gives no date: the record then says so rather than invent one.
+    verified_on = reader.date_field("verified_on") if data.get("verified_on") is not None else None
+    source = reader.text_field("source")
+    listed_sources = reader.list_field("sources")
+    check_source_ids(reader, "sources", listed_sources + ([source] if source else []), sources)
+    website = data.get("website")
+    if website is not None and not str(website).startswith("https://"):
+        reader.problem("website", "'website' must start with https://")
+        website = None
+    coordinates = data.get("coordinates")
+    if coordinates is not None and not (
+        isinstance(coordinates, list)
+        and len(coordinates) == 2
+        and all(isinstance(c, int | float) for c in coordinates)
+    ):
+        reader.problem("coordinates", "'coordinates' must be [latitude, longitude]")
+        coordinates = None
+    contacts = read_contacts(reader, sources)
+    hours = read_hours(reader)
+    by_language = read_text_by_language(reader)
+    if not kinds:
+        reader.problem("kinds", "'kinds' must name at least one kind of help")
+    if name is None or source is None or not by_language:
+        return None
+    return Organisation(
+        id=path.stem,
+        path=path,
+        name=name,
+        local_name=reader.text_field("local_name", required=False),
+        kinds=kinds,
+        cities=cities,
+        website=website,
+        languages=languages,
+        coordinates=coordinates,
+        hours=hours,
+        verified_on=verified_on,
+        source=source,
+        sources=listed_sources,
+        unconfirmed=reader.list_field("unconfirmed"),
+        contacts=contacts,
+        text=by_language,
+    )
+
+
+def read_card(path: Path, problems: Problems) -> Card | None:
+    """Read one 'show this' card."""
+    data = load_yaml(path, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(path, "must be 'key: value' lines")
+        return None
+    reader = FieldReader(data, path, path.read_text(encoding="utf-8"), problems)
+    sr_latn = reader.text_field("sr_latn")
+    sr_cyrl = reader.text_field("sr_cyrl")
+    icon = reader.choice_field("icon", ICONS, "rights")
+    status = reader.choice_field("status", TRANSLATION_STATUSES, "draft")
+    text = data.get("text") or {}
+    if not isinstance(text, dict) or not str(text.get(ENGLISH) or "").strip():
+        reader.problem("text", "'text' must give at least 'en: …'")
+        return None
+    for lang in text:
+        if lang not in LOCALE_BY_PREFIX:
+            reader.problem("text", f"'text': unknown language '{lang}'")
+    order = data.get("order", 50)
+    if sr_latn is None or sr_cyrl is None:
+        return None
+    return Card(
+        id=path.stem,
+        order=order if isinstance(order, int) else 50,
+        icon=icon or "rights",
+        sr_latn=sr_latn,
+        sr_cyrl=sr_cyrl,
+        status=status or "draft",
+        text={str(k): str(v).strip() for k, v in text.items() if k in LOCALE_BY_PREFIX and v},
+    )
