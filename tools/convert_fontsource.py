@@ -1,13 +1,13 @@
-"""Convert the fontsource WOFF2 files that leaflets use into TTF files, once, into this folder.
+"""Convert the fontsource WOFF2 files that leaflets use into TTF files, once, into rightsinfo/fonts/.
 
 WeasyPrint decodes WOFF2 in pure Python every time a FontConfiguration loads it (1–2 s), so the
-leaflet fonts live here as plain TTF files, committed, and every machine renders the same PDF. Run
+leaflet fonts live in the package as plain TTF files, committed, and every machine renders the same PDF. Run
 this only to update the fonts, from the tarballs ``npm pack`` downloads (outside the repository)::
 
     cd /tmp && npm pack @fontsource/noto-naskh-arabic @fontsource/noto-nastaliq-urdu @fontsource/noto-sans
-    .venv/bin/python rightsinfo/fonts/convert_fontsource.py /tmp/fontsource-*.tgz
+    .venv/bin/python tools/convert_fontsource.py /tmp/fontsource-*.tgz
 
-then update README.md in this folder with the package versions it prints.
+then update rightsinfo/fonts/README.md with the package versions it prints.
 
 Noto Naskh Arabic 2.x draws dotted letters as a dotless base plus a dots mark (``ccmp`` turns ت into
 ٮ + two dots, ج into ح + one dot). A PDF maps each glyph to one piece of text, so a base shared by
@@ -33,7 +33,7 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables import otTables
 from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
 
-FONTS_DIR = Path(__file__).resolve().parent
+FONTS_DIR = Path(__file__).resolve().parent.parent / "rightsinfo" / "fonts"
 
 # npm package → (subset, weight) files to convert; output name is <Family>-<subset>-<weight>.ttf
 WANTED: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {
