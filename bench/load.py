@@ -3,7 +3,7 @@
 Two runs of ``wrk -t2 -c64 --latency`` on a cached page (brotli, as phones ask for it): first alone,
 then while four client threads ask for cold leaflets (every request a combination of page, language,
 paper size and second language not rendered before). Prints requests/s, p50, p99 and errors for each
-and the goals of issue 8: no errors, page p99 ≤ 100 ms alone and ≤ 200 ms during the leaflet burst.
+and the goals: no errors, page p99 ≤ 100 ms alone and ≤ 200 ms during the leaflet burst.
 ``LOAD_SECONDS`` sets each run's length (default 60).
 """
 

@@ -1,8 +1,8 @@
 """``make bench``: one table of the figures that say whether rightsinfo is fast and light enough.
 
 (a) cached-page throughput as a ratio to a bare gunicorn app returning the same bytes, measured with
-wrk in the same run; (b) render-miss time; (c) page weights and the first visit against the budgets
-of issue 4; (d) the offline pack of each language; (e) leaflet timings and memory; (f) search index
+wrk in the same run; (b) render-miss time; (c) page weights and the first visit against the byte
+budgets below; (d) the offline pack of each language; (e) leaflet timings and memory; (f) search index
 size and query time; (g) build time. Prints the table and writes ``bench/results.json``.
 
 Timings depend on the machine and on what else runs on it; the budgets on bytes do not. Shorter runs

@@ -30,7 +30,8 @@ LOCALE_BY_PREFIX: dict[str, str] = {
     "ur": "ur",
 }
 
-# Accept-Language tags that Werkzeug's matching does not map on its own (feasibility notes §2).
+# Accept-Language tags mapped to the site's prefixes by hand, because Werkzeug's matching does not
+# map them on its own: a Dari reader's browser says Persian (fa, fa-AF), never prs.
 ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {
     "fa": "prs",
     "fa-af": "prs",

@@ -176,7 +176,7 @@ def wait_for(page, expression: str, timeout_seconds: float, what: str):
     """Evaluate ``expression`` in the page until it is truthy and return its value.
 
     Polling with ``page.evaluate`` awaits Promises; ``wait_for_function`` would take a Promise as
-    truthy at once (feasibility notes §3).
+    truthy at once.
     """
     deadline = time.monotonic() + timeout_seconds
     last = None
