@@ -23,7 +23,7 @@ from rightsinfo.content.models import (
     Page,
     Source,
     substance_fingerprint,
-)  # fmt: skip
+)
 from rightsinfo.content.pages import FRONT_MATTER_PATTERN, RESERVED_SLUGS, read_page, read_pages
 from rightsinfo.content.problems import ContentError, Problems
 from rightsinfo.content.records import read_card, read_emergency, read_organisation, read_sources

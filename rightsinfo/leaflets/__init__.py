@@ -5,16 +5,9 @@ pack of several topics, in the reader's language and optionally a second one, on
 It is rendered with WeasyPrint from the same database rows as the site, once per content version and
 code version, and kept in the instance folder; a request for it afterwards reads a file.
 
-Rendering is bounded: each worker process keeps one WeasyPrint ``FontConfiguration`` (loading the
-fonts costs a second; a render with them loaded, a few tenths) behind a lock, because it is not safe
-to share between threads, and at most
-``LEAFLET_MAX_CONCURRENT_RENDERS`` requests per worker may be rendering or waiting to render. Others
-wait up to ``LEAFLET_QUEUE_WAIT_SECONDS`` and then get ``503`` with ``Retry-After``, so a burst of PDF
-requests never starves the pages. Fonts, shaping and direction traps are in leaflet.css.
-
-Urdu is set in Nastaliq, the script Urdu readers expect. Nastaliq text does not extract cleanly from a
-PDF (its glyph decomposition defeats ToUnicode), so ``?script=naskh`` gives the same Urdu leaflet in
-Naskh, for anyone who needs to search, copy or machine-read it; the print page offers both.
+Rendering is bounded (see ``render``), so a burst of PDF requests never starves the pages; fonts,
+shaping and direction traps are in leaflet.css. Urdu is set in Nastaliq, with Naskh on request (see
+``views``).
 
 The package, one concern a module: ``model`` (what a leaflet is), ``context`` (database rows → the
 template's values), ``filters`` (Jinja filters the leaflet templates use), ``render`` (WeasyPrint and

@@ -28,7 +28,7 @@ from rightsinfo.leaflets.model import (
     SIZES,
     URDU,
     Leaflet,
-)  # fmt: skip
+)
 from rightsinfo.leaflets.render import RENDERER, LeafletsBusy, RenderSlots
 from rightsinfo.serving import encoded_response, make_entry, mark_cacheable
 from rightsinfo.site import connection, site_of
