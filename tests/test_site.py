@@ -227,3 +227,12 @@ def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(site_d
     with caplog.at_level("WARNING"):
         create_app({**settings, "PUBLIC_BASE_URL": "https://rights.example.org"})
     assert "PUBLIC_BASE_URL" not in caplog.text
+
+
+def test_hreflang_alternates_are_absolute_public_addresses(app):
+    app.config["PUBLIC_BASE_URL"] = "https://rights.example.org/"
+    body = app.test_client().get("/ps/alpha/").get_data(as_text=True)
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', body))
+    assert alternates == {
+        tag: f"https://rights.example.org/{prefix}/alpha/" for prefix, (tag, _direction) in EXPECTED.items()
+    }
