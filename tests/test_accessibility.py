@@ -27,7 +27,10 @@ PATHS = (
 # "best-practice" adds the rules a screen-reader user feels most: every bit of content inside a landmark
 # ("region"), one main, one h1, headings in order.
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
     "resultTypes": ["violations"],
 }
 
