@@ -5,7 +5,15 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app rightsinfo
 
-.PHONY: run test build lint format bench load extract update-catalogues status check clean
+.PHONY: run test build lint format bench load extract update-catalogues status check clean system-run system-test
+
+# Debian packages come from one list, system-packages.txt: as root they are installed, otherwise the
+# check stops at once and prints the one command that installs them.
+system-run:
+	tools/system-packages run
+
+system-test:
+	tools/system-packages test
 
 # The virtualenv is rebuilt when pyproject.toml changes; the stamp records the last good install.
 $(VENV)/.installed: pyproject.toml
@@ -15,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## run: set up, build the content and serve on http://127.0.0.1:$(PORT)
-run: build
+run: system-run build
 	$(BIN)/gunicorn --config python:rightsinfo.gunicorn_conf --bind 127.0.0.1:$(PORT) wsgi:app
 
 ## build: compile the catalogues and build the content database (fails naming file and line)
@@ -23,7 +31,7 @@ build: $(VENV)/.installed
 	$(FLASK) build
 
 ## test: set up, lint, check translations, run every test (browser tests included)
-test: build
+test: system-test build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(FLASK) translations check

@@ -25,6 +25,14 @@ from pathlib import Path
 
 from bench import weights
 from bench.bare import RESPONSE_FILE_ENV, save_response
+from bench.budgets import (
+    FIRST_VISIT_MAX_BR_BYTES,
+    FIRST_VISIT_MAX_REQUESTS,
+    HTML_MAX_BR_BYTES,
+    HTML_MEDIAN_MAX_BR_BYTES,
+    PACK_MAX_BR_BYTES,
+    STYLESHEET_MAX_BR_BYTES,
+)
 from bench.server import PROJECT_DIR, WrkResult, gunicorn, http_get, run_wrk
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
@@ -50,12 +58,6 @@ SEARCH_QUERIES = (
 )  # fmt: skip
 
 THROUGHPUT_RATIO_GOAL = 1.0
-HTML_MAX_BR_BYTES = 14 * 1024
-HTML_MEDIAN_MAX_BR_BYTES = 6 * 1024
-STYLESHEET_MAX_BR_BYTES = int(2.5 * 1024)
-FIRST_VISIT_MAX_BR_BYTES = 30 * 1024
-FIRST_VISIT_MAX_REQUESTS = 6
-PACK_MAX_BR_BYTES = 150 * 1024
 
 
 class Table:

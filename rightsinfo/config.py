@@ -14,6 +14,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Inside the instance folder: the built database, and each build's compiled catalogues.
 DATABASE_NAME = "rightsinfo.sqlite3"
 CATALOGUES_DIR_NAME = "catalogues"
+# A placeholder no reader can reach: leaflets' QR codes and links point here until a deployment sets its own.
+PLACEHOLDER_PUBLIC_BASE_URL = "https://rightsinfo.example"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", str(PROJECT_DIR / "content"), "Folder of Markdown pages and YAML records."),
     Setting("TRANSLATIONS_DIR", str(PROJECT_DIR / "translations"), "Folder of gettext catalogues."),
     Setting("INSTANCE_PATH", "", "Folder for the built database and caches (empty: ./instance)."),
-    Setting("PUBLIC_BASE_URL", "https://rightsinfo.example", "Public address printed on leaflets."),
+    Setting("PUBLIC_BASE_URL", PLACEHOLDER_PUBLIC_BASE_URL, "Public address on leaflets and QR codes."),
     Setting("PUBLISHER", "rightsinfo volunteers", "Publisher's name in leaflet footers."),
     Setting("HSTS", False, "Send Strict-Transport-Security (only when served over HTTPS)."),
     Setting("LEAFLET_MAX_CONCURRENT_RENDERS", 1, "Cold PDF renders allowed at once per worker."),
@@ -58,3 +60,13 @@ def load_settings(overrides: dict | None = None) -> dict:
         values[setting.name] = setting.default if raw is None else _coerce(raw, setting.default)
     values.update(overrides or {})
     return values
+
+
+def placeholder_address_warning(settings: dict) -> str | None:
+    """Return a warning when leaflets would print the placeholder address, else None."""
+    if settings["PUBLIC_BASE_URL"].rstrip("/") != PLACEHOLDER_PUBLIC_BASE_URL:
+        return None
+    return (
+        f"PUBLIC_BASE_URL is the placeholder {PLACEHOLDER_PUBLIC_BASE_URL}: printed leaflets and their QR "
+        "codes will point there. Set RIGHTSINFO_PUBLIC_BASE_URL to the site's real address before printing."
+    )

@@ -16,13 +16,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from markupsafe import Markup
 
 from rightsinfo import db
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.site import connection, current_site
-from rightsinfo.templating import render_page
+from rightsinfo.templating import public_url, render_page
 from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("guide", __name__)
@@ -109,7 +109,7 @@ def localise_page_html(html: str, lang: str, slug: str, anchors: set[str]) -> st
 
 def site_url(lang: str) -> str:
     """Return the public address of the language's home page, where a newer guide can be found."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/{lang}/"
+    return public_url(f"/{lang}/")
 
 
 def guide_pages(lang: str) -> list[dict]:

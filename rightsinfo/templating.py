@@ -49,6 +49,14 @@ def alternate_urls() -> list[tuple[i18n.Language, str]]:
     return [(lang, url_for(request.endpoint, **{**args, "lang": lang.prefix})) for lang in i18n.languages()]
 
 
+def public_url(path: str) -> str:
+    """Return the absolute public address of a site path (PUBLIC_BASE_URL + path).
+
+    Search engines want absolute hreflang alternates; leaflets and the guide print the same addresses.
+    """
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
 def is_stale(value: str | dt.date) -> bool:
     """Return whether a contact's verification is older than the configured limit."""
     limit = current_app.config["CONTACT_STALE_AFTER_DAYS"]
@@ -91,6 +99,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         languages=i18n.languages,
         alternate_urls=alternate_urls,
+        public_url=public_url,
         is_stale=is_stale,
         language_name=language_name,
         weekday_label=lambda key: plain_label(WEEKDAYS, key),

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 import pytest
 from conftest import FIXTURE_CONTENT, FIXTURE_TRANSLATIONS, make_app
+from hostile_queries import HOSTILE_QUERIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder
@@ -252,43 +253,6 @@ def test_non_utf8_paths_are_a_404_in_the_prefixs_language(shared_app, target, la
     reply = call(shared_app, target)
     assert reply.status == 404
     assert HTML_LANG_PATTERN.search(reply.body).group(1).decode() == lang
-
-
-HOSTILE_QUERIES = [
-    '"',
-    '""',
-    "'",
-    '"unterminated',
-    "NEAR(",
-    "NEAR(a b",
-    "NEAR(azil, 5)",
-    "*",
-    "azil*",
-    "**",
-    "AND",
-    "OR",
-    "NOT",
-    "azil AND OR NOT",
-    "a OR b AND c",
-    "(",
-    ")",
-    "{folded_title}: azil",
-    "folded_body:azil",
-    "^azil",
-    "-azil",
-    "+",
-    ":",
-    "azil " * 400,
-    "پ" * 2000,
-    "\x00\x01\x02\x1b[31m\x7f",
-    "\u202e\u200f\u200c\u200d\ufeff",
-    "azil پناه لجوء پناہ ۷۲ ٧٢ 72 Азил",
-    "ﻙ ﻱ ﺁ",
-    "<script>alert(1)</script>",
-    "%",
-    "\\",
-    ";--",
-]
 
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)

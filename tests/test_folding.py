@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hostile_queries import HOSTILE_QUERIES
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -102,19 +103,6 @@ RANDOM_TEXT_ALPHABET = (
     "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
     "\u00a0\t\n،؟؛۔.,!?\"'()*:^-ﻃﺒﻴﺐﻻﬁ１５"
 )
-HOSTILE_QUERIES = [
-    "x" * 2000,
-    "ab " * 700,
-    "\x00\x01\x07\x1b[31mazil\x7f\x9f",
-    '"azil" NEAR(potvrda registraciji, 5) * AND OR NOT -x ^y col:z {a b} + "',
-    'azil" OR "1"="1',
-    "پناه*" * 400,
-    "\u202e\u2066" * 1000 + "azil",
-    "،؟؛۔" * 500,
-    "ﷺ" * 2000,
-    "",
-    "   ",
-]
 
 NODE_FOLD_VECTORS = """
 const fold = require(process.env.FOLD_JS_PATH);

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from rightsinfo import create_app
 from rightsinfo.i18n import languages
 
 EXPECTED = {
@@ -214,3 +215,24 @@ def test_static_assets_are_fingerprinted_and_immutable(client):
 def test_no_reader_response_sets_a_cookie(client):
     for path in [*site_paths("ps"), "/", "/xx/"]:
         assert "Set-Cookie" not in client.get(path).headers, path
+
+
+def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(site_dirs, caplog):
+    settings = {"INSTANCE_PATH": str(site_dirs["instance"]), "CONTENT_DIR": str(site_dirs["content"])}
+    with caplog.at_level("WARNING"):
+        create_app(settings)
+    assert "RIGHTSINFO_PUBLIC_BASE_URL" in caplog.text
+    assert "rightsinfo.example" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app({**settings, "PUBLIC_BASE_URL": "https://rights.example.org"})
+    assert "PUBLIC_BASE_URL" not in caplog.text
+
+
+def test_hreflang_alternates_are_absolute_public_addresses(app):
+    app.config["PUBLIC_BASE_URL"] = "https://rights.example.org/"
+    body = app.test_client().get("/ps/alpha/").get_data(as_text=True)
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', body))
+    assert alternates == {
+        tag: f"https://rights.example.org/{prefix}/alpha/" for prefix, (tag, _direction) in EXPECTED.items()
+    }

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from rightsinfo import db, i18n
+from rightsinfo import db, i18n, templating
 from rightsinfo.leaflets.model import CARD, DIRECTORY, PAGE, Leaflet
 from rightsinfo.site import connection
 from rightsinfo.templating import as_day, is_stale, language_name
@@ -34,9 +34,9 @@ CARD_WORDS = {
 }
 
 
-def public_url(endpoint: str, **values) -> str:
+def public_address(endpoint: str, **values) -> str:
     """Return the page's public address (PUBLIC_BASE_URL), which the QR code and links point to."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return templating.public_url(url_for(endpoint, **values))
 
 
 def qr_svg(url: str) -> str:
@@ -112,7 +112,7 @@ def topic_context(lang: str, slug: str, with_lang: str | None) -> dict:
     second = db.page(connection(), with_lang, slug) if with_lang else None
     if second is not None and second["text_lang"] == page["text_lang"]:
         second = None  # the same English text twice would help nobody
-    address = public_url("pages.topic", lang=lang, slug=slug)
+    address = public_address("pages.topic", lang=lang, slug=slug)
     records = [(page, language_of(lang))]
     if second is not None:
         records.append((second, language_of(with_lang)))
@@ -147,7 +147,7 @@ def directory_context(lang: str, with_lang: str | None) -> dict:
                 "phones": [c for c in org["contacts"] if c["kind"] == "phone"],
             }
         )
-    address = public_url("directory.index", lang=lang)
+    address = public_address("directory.index", lang=lang)
     source_ids = sorted(
         {org["source"] for org in organisations} | {c["source"] for e in entries for c in e["phones"]}
     )
@@ -198,9 +198,9 @@ def card_context(lang: str, with_lang: str | None) -> dict:
     contacts = card_contacts(lang)
     emergency_page = db.page(connection(), lang, EMERGENCY_SLUG)
     if emergency_page is not None:
-        address = public_url("pages.topic", lang=lang, slug=EMERGENCY_SLUG)
+        address = public_address("pages.topic", lang=lang, slug=EMERGENCY_SLUG)
     else:
-        address = public_url("pages.home", lang=lang)
+        address = public_address("pages.home", lang=lang)
     source_ids = sorted({row["source"] for row in numbers} | {item["contact"]["source"] for item in contacts})
     return {
         "short_numbers": [row for row in numbers if len(row["number"]) <= SHORT_NUMBER_MAX_CHARS],
@@ -246,5 +246,5 @@ def document_html(leaflet: Leaflet) -> tuple[str, str]:
             parts.append({"kind": DIRECTORY, **directory_context(leaflet.lang, leaflet.with_lang)})
         else:
             parts.append({"kind": PAGE, **topic_context(leaflet.lang, slug, leaflet.with_lang)})
-    address = public_url("leaflets.print_page", lang=leaflet.lang)
+    address = public_address("leaflets.print_page", lang=leaflet.lang)
     return render_template("leaflet_pack.html", **common, parts=parts), address
