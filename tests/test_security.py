@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from conftest import make_app
 
+from rightsinfo.config import load_settings
 from rightsinfo.i18n import languages
 from rightsinfo.site import site_of
 
@@ -236,11 +237,16 @@ def is_other_host(value: str) -> bool:
 def assert_nothing_from_elsewhere(parts: PageParts, what: str) -> None:
     """Fail if the page loads, posts or prefetches anything from another host.
 
-    The one exception is an ordinary link (``<a href>``) that a reader chooses to follow: it makes no
-    request by itself, and it must not tell the other site where the reader came from.
+    The exceptions: an ordinary link (``<a href>``) that a reader chooses to follow: it makes no
+    request by itself, and it must not tell the other site where the reader came from; and the
+    ``hreflang`` alternates, which name this site's own public address and which browsers never fetch.
     """
+    own_address = load_settings()["PUBLIC_BASE_URL"].rstrip("/") + "/"
     for tag, name, value, attributes in parts.urls:
         if not is_other_host(value):
+            continue
+        if tag == "link" and attributes.get("rel") == "alternate" and "hreflang" in attributes:
+            assert value.startswith(own_address), f"{what}: alternate {value!r} is not this site's address"
             continue
         if tag == "a" and name == "href":
             rel = set(attributes.get("rel", "").split())
