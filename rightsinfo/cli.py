@@ -61,3 +61,6 @@ def init_app(app: Flask) -> None:
     from rightsinfo.export import export_command
 
     app.cli.add_command(export_command)
+    from rightsinfo.zim import zim_command
+
+    app.cli.add_command(zim_command)
