@@ -32,12 +32,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
-from libzim.writer import Creator, Hint, Item, StringProvider
+from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
 from PIL import Image
 
 from rightsinfo import i18n
 from rightsinfo.export import Pending, fetch, file_for_url, internal_links, leaflet_urls
-from rightsinfo.zim_pages import page_title, rewrite_css, rewrite_html
+from rightsinfo.zim_pages import article_text, page_title, rewrite_css, rewrite_html, word_prefixes
 
 # Kiwix wants the language as ISO 639-3; Babel knows only the two-letter codes the site uses.
 ISO_639_3_BY_PREFIX = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
@@ -95,10 +95,55 @@ class ZimItem(Item):
         """Return the entry's bytes."""
         return StringProvider(self.entry.body)
 
+    def get_indexdata(self) -> IndexData | None:
+        """Index a page by its main text (not the menus on every page), others not at all."""
+        return PageIndex(self.entry) if self.entry.is_article else NotIndexed()
+
     def get_hints(self) -> dict:
         """Mark pages as front articles; leave PDFs and images uncompressed (they already are)."""
         textual = self.entry.mimetype.startswith(("text/", "image/svg", "application/javascript"))
         return {Hint.FRONT_ARTICLE: self.entry.is_article, Hint.COMPRESS: textual}
+
+
+class PageIndex(IndexData):
+    """What Kiwix's full-text search knows of a page: its title, its main text and word beginnings."""
+
+    def __init__(self, entry: Entry):
+        super().__init__()
+        self.title = entry.title
+        self.content = article_text(entry.body)
+
+    def has_indexdata(self) -> bool:
+        """Return True: every page is searchable."""
+        return True
+
+    def get_title(self) -> str:
+        """Return the page's title."""
+        return self.title
+
+    def get_content(self) -> str:
+        """Return the page's main text."""
+        return self.content
+
+    def get_keywords(self) -> str:
+        """Return the beginnings of the page's words, so a search for the start of a word finds it."""
+        return word_prefixes(f"{self.title} {self.content}")
+
+    def get_wordcount(self) -> int:
+        """Return how many words the main text has (Kiwix shows it beside a result)."""
+        return len(self.content.split())
+
+    def get_geoposition(self) -> tuple[float, float] | None:
+        """Return None: a page has no place on a map."""
+        return None
+
+
+class NotIndexed(IndexData):
+    """Index data that keeps an entry (a PDF, a stylesheet) out of the full-text search."""
+
+    def has_indexdata(self) -> bool:
+        """Return False."""
+        return False
 
 
 @dataclass

@@ -18,12 +18,16 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from rightsinfo.export import CSS_URL_PATTERN, file_for_url
+from rightsinfo.search_index import plain_text
 
 TITLE_SEPARATOR = " · "
 # HTML's elements with no end tag: leaving one out must not wait for its end.
 VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                            "source", "track", "wbr"})  # fmt: skip
 KEPT_SCHEMES = frozenset({"tel", "mailto", "sms", "data"})
+MAIN_PATTERN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.DOTALL)
+WORD_PATTERN = re.compile(r"[^\W_]+")
+SHORTEST_PREFIX_CHARS = 3
 EMPTY_LIST_ITEM = re.compile(r"<li>\s*</li>\s*")  # an item whose only link led out of the ZIM
 
 
@@ -159,3 +163,25 @@ def page_title(body: bytes) -> str:
     found = re.search(r"<title>(.*?)</title>", body.decode("utf-8"), re.DOTALL)
     title = found.group(1).strip() if found else ""
     return title.rsplit(TITLE_SEPARATOR, 1)[0].strip() if TITLE_SEPARATOR in title else title
+
+
+def article_text(body: bytes) -> str:
+    """Return the text a reader sees in a page's main part, without the menus every page repeats."""
+    found = MAIN_PATTERN.search(body.decode("utf-8"))
+    return plain_text(found.group(1)) if found else ""
+
+
+def word_prefixes(text: str) -> str:
+    """Return the beginnings (3 letters or more) of every word of a text, as often as the words occur.
+
+    Kiwix's full-text search matches whole words only, but the site's own search matches the start of
+    a word, and in Dari, Pashto and Urdu the word a reader types is often the start of the one written:
+    پناه (refuge) begins پناهندگی (asylum) and پناهجو (asylum seeker). Indexing the beginnings as
+    keywords lets Kiwix find what the site's search finds; repeating them as often as their words
+    keeps the ranking: the page that says "asylum" most comes first for "asyl".
+    """
+    return " ".join(
+        word[:end]
+        for word in WORD_PATTERN.findall(text.lower())
+        for end in range(SHORTEST_PREFIX_CHARS, len(word))
+    )
