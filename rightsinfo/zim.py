@@ -200,9 +200,8 @@ def illustration_png() -> bytes:
     return buffer.getvalue()
 
 
-def book_metadata(client, lang: str, built_at: str, publisher: str) -> dict[str, str]:
-    """Return the metadata Kiwix requires, in the language's own words (the app's own manifest)."""
-    manifest = json.loads(client.get(url_for("offline.manifest", lang=lang)).get_data())
+def book_metadata(manifest: dict, lang: str, built_at: str, publisher: str) -> dict[str, str]:
+    """Return the metadata Kiwix requires, in the language's own words (from its web app manifest)."""
     if lang not in ISO_639_3_BY_PREFIX:
         raise ZimError([f"{lang}: no ISO 639-3 code known for this language; add it to ISO_639_3_BY_PREFIX"])
     return {
@@ -230,7 +229,10 @@ def collect_book(
     with app.test_request_context():
         left_out = left_out_urls(lang)
         main_url = url_for("pages.home", lang=lang)
-        metadata = book_metadata(client, lang, db.meta(conn())["built_at"], publisher)
+        manifest_url = url_for("offline.manifest", lang=lang)
+        built_at = db.meta(conn())["built_at"]
+    manifest = json.loads(client.get(manifest_url).get_data())
+    metadata = book_metadata(manifest, lang, built_at, publisher)
 
     def included(path: str) -> bool:
         return path.startswith((f"/{lang}/", "/static/")) and path not in left_out
