@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from browser import RequestLog, free_port, launch_chromium
@@ -310,6 +310,10 @@ def test_kiwix_serve_shows_pashto_asylum_right_to_left_and_every_link_answers(ki
                 assert (response.status, response.headers["content-type"]) == (200, "application/pdf"), url
                 continue
             assert page.goto(url).status == 200, url
+        # Kiwix's own search, which replaces the site's: a Pashto word finds the asylum page.
+        assert page.goto(f"{origin}/search?content=rightsinfo_ps&pattern={quote('پناه')}").status == 200
+        results = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+        assert kiwix + "ps/asylum/index.html" in results, results
         browser.close()
     assert requests.foreign(origin) == []
     assert failed == []
