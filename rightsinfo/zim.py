@@ -45,7 +45,6 @@ ILLUSTRATION_SIZE_PX = 48
 ICON_PATH = Path(__file__).parent / "static" / "icon-192.png"
 DESCRIPTION_MAX_CHARS = 80  # Kiwix's limit; the whole sentence goes into LongDescription
 CLAUSE_BREAK = re.compile(r"[,،]")
-CREATOR = "rightsinfo"
 TAGS = "_category:other;_ftindex:yes;_pictures:yes;_videos:no;_details:yes"
 
 
@@ -200,8 +199,14 @@ def illustration_png() -> bytes:
     return buffer.getvalue()
 
 
-def book_metadata(manifest: dict, lang: str, built_at: str, publisher: str) -> dict[str, str]:
-    """Return the metadata Kiwix requires, in the language's own words (from its web app manifest)."""
+def book_metadata(
+    manifest: dict, lang: str, built_at: str, creator: str, publisher: str, source: str
+) -> dict[str, str]:
+    """Return the metadata Kiwix requires, in the language's own words (from its web app manifest).
+
+    ``creator`` made the content (the site's PUBLISHER, as on the leaflets), ``publisher`` made the
+    ZIM (the same unless an organisation signs its own), ``source`` is the site's public address.
+    """
     if lang not in ISO_639_3_BY_PREFIX:
         raise ZimError([f"{lang}: no ISO 639-3 code known for this language; add it to ISO_639_3_BY_PREFIX"])
     return {
@@ -210,16 +215,16 @@ def book_metadata(manifest: dict, lang: str, built_at: str, publisher: str) -> d
         "Description": shorten(manifest["description"], DESCRIPTION_MAX_CHARS),
         "LongDescription": manifest["description"],
         "Language": ISO_639_3_BY_PREFIX[lang],
-        "Creator": CREATOR,
+        "Creator": creator,
         "Publisher": publisher,
         "Date": built_at[:10],
         "Tags": TAGS,
-        "Source": "rightsinfo",
+        "Source": source,
     }
 
 
 def collect_book(
-    app: Flask, lang: str, publisher: str, progress: Callable[[Pending], Iterable[str]] | None = None
+    app: Flask, lang: str, publisher: str | None, progress: Callable[[Pending], Iterable[str]] | None = None
 ) -> Book:
     """Ask the app for every address a language's ZIM holds and return them rewritten for the ZIM."""
     from rightsinfo import db
@@ -232,7 +237,9 @@ def collect_book(
         manifest_url = url_for("offline.manifest", lang=lang)
         built_at = db.meta(conn())["built_at"]
     manifest = json.loads(client.get(manifest_url).get_data())
-    metadata = book_metadata(manifest, lang, built_at, publisher)
+    creator = app.config["PUBLISHER"]
+    source = app.config["PUBLIC_BASE_URL"].rstrip("/") + main_url
+    metadata = book_metadata(manifest, lang, built_at, creator, publisher or creator, source)
 
     def included(path: str) -> bool:
         return path.startswith((f"/{lang}/", "/static/")) and path not in left_out
@@ -290,7 +297,7 @@ def make_zims(
     app: Flask,
     directory: Path,
     langs: Iterable[str],
-    publisher: str = CREATOR,
+    publisher: str | None = None,
     progress: Callable[[str, Pending], Iterable[str]] | None = None,
 ) -> list[tuple[Path, Book]]:
     """Write ``rightsinfo_<prefix>.zim`` for each language into ``directory``; return what was written.
@@ -311,10 +318,10 @@ def make_zims(
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--lang", "langs", multiple=True, help="Only this language (its prefix, e.g. ps); repeatable.")
 @click.option(
-    "--publisher", default=CREATOR, show_default=True, help="Who publishes the ZIM (Kiwix shows it)."
+    "--publisher", default=None, help="Who publishes the ZIM, if not the site's PUBLISHER (Kiwix shows it)."
 )
 @with_appcontext
-def zim_command(directory: Path, langs: tuple[str, ...], publisher: str) -> None:
+def zim_command(directory: Path, langs: tuple[str, ...], publisher: str | None) -> None:
     """Write one ZIM file per language into DIRECTORY, for Kiwix apps and kiwix-serve hotspots."""
     app = current_app._get_current_object()  # the real app, not the proxy: the ZIM makes a client
     known = [language.prefix for language in i18n.languages()]

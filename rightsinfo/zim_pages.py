@@ -52,6 +52,15 @@ class PageRewriter(HTMLParser):
         self.dropping: str | None = None  # the tag whose whole element is being left out
         self.depth = 0
         self.unwrapping = False  # inside a link to another site, kept as its text
+        self.dropped = False  # the last thing seen was left out: its line break may go with it
+
+    def emit(self, text: str) -> None:
+        """Write text out; a line left empty by a left-out element goes too."""
+        if self.dropped and text.startswith("\n") and (not self.out or self.out[-1].endswith("\n")):
+            text = text[1:]
+        self.dropped = False
+        if text:
+            self.out.append(text)
 
     def target(self, link: str) -> tuple[str, str | None]:
         """Classify a link as "keep", "inside" (with its relative form), "left-out" or "other-site"."""
@@ -88,11 +97,11 @@ class PageRewriter(HTMLParser):
             elif kind in {"left-out", "other-site"}:
                 return self.drop(tag, closed)
         if not changed:
-            self.out.append(self.get_starttag_text() or "")
+            self.emit(self.get_starttag_text() or "")
             return None
         rebuilt = "".join(f" {name}" if value is None else f' {name}="{escape(value)}"'
                           for name, value in values.items())  # fmt: skip
-        self.out.append(f"<{tag}{rebuilt}{' /' if closed else ''}>")
+        self.emit(f"<{tag}{rebuilt}{' /' if closed else ''}>")
         return None
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -101,6 +110,7 @@ class PageRewriter(HTMLParser):
 
     def drop(self, tag: str, closed: bool) -> None:
         """Leave out an element with everything inside it."""
+        self.dropped = True
         if not closed and tag not in VOID_ELEMENTS:
             self.dropping, self.depth = tag, 1
 
@@ -109,17 +119,17 @@ class PageRewriter(HTMLParser):
         if self.dropping:
             self.depth -= tag == self.dropping
             if self.depth == 0:
-                self.dropping = None
+                self.dropping, self.dropped = None, True
             return
         if self.unwrapping and tag == "a":
             self.unwrapping = False
             return
-        self.out.append(f"</{tag}>")
+        self.emit(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
         """Copy text, unless it is inside a left-out element."""
         if not self.dropping:
-            self.out.append(data)
+            self.emit(data)
 
     def handle_entityref(self, name: str) -> None:
         """Copy a named character reference as it was written."""
@@ -135,7 +145,7 @@ class PageRewriter(HTMLParser):
 
     def handle_decl(self, decl: str) -> None:
         """Copy the doctype."""
-        self.out.append(f"<!{decl}>")
+        self.emit(f"<!{decl}>")
 
 
 def rewrite_html(body: bytes, page_url: str, path: str, included: Callable[[str], bool]) -> bytes:

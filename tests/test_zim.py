@@ -194,7 +194,8 @@ def test_zim_carries_the_metadata_kiwix_requires(real_app, zims, lang):
     assert metadata["LongDescription"].decode() == manifest["description"]
     assert manifest["description"].startswith(metadata["Description"].decode())
     assert len(metadata["Description"].decode()) <= 80
-    assert metadata["Creator"] and metadata["Publisher"]
+    assert metadata["Creator"] == metadata["Publisher"] == real_app.config["PUBLISHER"].encode()
+    assert metadata["Source"] == real_app.config["PUBLIC_BASE_URL"].encode() + f"/{lang}/".encode()
     assert re.fullmatch(rb"\d{4}-\d{2}-\d{2}", metadata["Date"])
     with Image.open(io.BytesIO(metadata["Illustration_48x48@1"])) as icon:
         assert (icon.format, icon.size) == ("PNG", (48, 48))
@@ -204,9 +205,13 @@ def test_zim_carries_the_metadata_kiwix_requires(real_app, zims, lang):
 def test_metadata_is_in_each_languages_own_words_with_its_iso_639_3_code(real_app, lang):
     client = real_app.test_client()
     manifest = json.loads(client.get(f"/{lang}/manifest.webmanifest").data)
-    metadata = book_metadata(manifest, lang, "2026-01-02T03:04:05", "Some NGO")
+    metadata = book_metadata(manifest, lang, "2026-01-02T03:04:05", "Editors", "Some NGO", "https://x.test/")
     assert metadata["Language"] == ISO_639_3[lang]
-    assert (metadata["Date"], metadata["Publisher"]) == ("2026-01-02", "Some NGO")
+    assert (metadata["Date"], metadata["Creator"], metadata["Publisher"]) == (
+        "2026-01-02",
+        "Editors",
+        "Some NGO",
+    )
     assert metadata["Title"] == manifest["name"]
     assert len(metadata["Description"]) <= 80
     assert metadata["LongDescription"] == manifest["description"]
