@@ -28,6 +28,8 @@ KEPT_SCHEMES = frozenset({"tel", "mailto", "sms", "data"})
 MAIN_PATTERN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.DOTALL)
 WORD_PATTERN = re.compile(r"[^\W_]+")
 SHORTEST_PREFIX_CHARS = 3
+NAV_PATTERN = re.compile(r"<nav\b.*?</nav>\s*", re.DOTALL)  # menus do not nest
+HREF_PATTERN = re.compile(r'href="([^"]*)"')
 EMPTY_LIST_ITEM = re.compile(r"<li>\s*</li>\s*")  # an item whose only link led out of the ZIM
 
 
@@ -153,7 +155,18 @@ def rewrite_html(body: bytes, page_url: str, path: str, included: Callable[[str]
     rewriter = PageRewriter(page_url, path, included)
     rewriter.feed(body.decode("utf-8"))
     rewriter.close()
-    return EMPTY_LIST_ITEM.sub("", "".join(rewriter.out)).encode("utf-8")
+    html = EMPTY_LIST_ITEM.sub("", "".join(rewriter.out))
+    return drop_navs_to_self(html, posixpath.basename(path)).encode("utf-8")
+
+
+def drop_navs_to_self(html: str, self_link: str) -> str:
+    """Remove a menu whose only link left is to the page itself (the language menu, in a ZIM of one)."""
+
+    def keep_or_drop(match: re.Match) -> str:
+        links = HREF_PATTERN.findall(match.group(0))
+        return "" if links and set(links) == {self_link} else match.group(0)
+
+    return NAV_PATTERN.sub(keep_or_drop, html)
 
 
 def rewrite_css(body: bytes, page_url: str, path: str, included: Callable[[str], bool]) -> bytes:

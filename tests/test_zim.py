@@ -146,7 +146,10 @@ def test_links_to_other_sites_become_text_and_left_out_ones_go():
         b'<script src="/static/offline.js"></script></head><body><main>'
         b'<p>See <a href="https://example.org/x">example.org</a> &amp; '
         b'<a href="../asylum/#why">asylum</a>.</p>'
+        b'<nav class="langs"><ul><li><a href="/ps/health/" aria-current="true">Pashto</a></li>'
+        b'<li><a href="/en/health/">English</a></li></ul></nav>'
         b'<ul><li><a href="/en/health/">English</a></li><li><a href="tel:192">192</a></li></ul>'
+        b'<nav><a href="/ps/health/">here</a> <a href="/ps/asylum/">asylum</a></nav>'
         b'<form action="/ps/search"><input name="q"></form>'
         b'<svg><use href="/static/icons.svg#print"/></svg></main></body></html>'
     )
@@ -159,7 +162,8 @@ def test_links_to_other_sites_become_text_and_left_out_ones_go():
     assert '<a href="../asylum/index.html#why">asylum</a>' in body
     assert '<li><a href="tel:192">192</a></li>' in body
     assert '<use href="../../static/icons.svg#print" />' in body
-    for gone in ("example.org/x", "English", "<li></li>", "<form", "<input", "<script", "manifest"):
+    assert '<nav><a href="index.html">here</a> <a href="../asylum/index.html">asylum</a></nav>' in body
+    for gone in ("example.org/x", "English", "Pashto", "<li></li>", "<form", "<input", "<script", "manifest"):
         assert gone not in body, gone
 
 
