@@ -251,7 +251,8 @@ def collect_book(
     for url in (progress or iter)(Pending(queue)):
         body, content_type, trouble = fetch(client, url)
         if trouble:
-            problems += [f"{line} (linked from {linked_from[url]})" for line in trouble]
+            referrer = linked_from[url]
+            problems += [f"{line} (linked from {referrer})" if referrer else line for line in trouble]
             continue
         fetched[url] = (body, content_type)
         for link in sorted(internal_links(body, content_type, url) - linked_from.keys()):

@@ -326,3 +326,14 @@ def test_kiwix_serve_shows_pashto_asylum_right_to_left_and_every_link_answers(ki
         browser.close()
     assert requests.foreign(origin) == []
     assert failed == []
+
+
+def test_a_page_the_app_does_not_answer_stops_the_zim_and_names_it(real_app, tmp_path, monkeypatch):
+    from rightsinfo import zim
+
+    seeds = zim.seed_urls
+    monkeypatch.setattr(zim, "seed_urls", lambda *args: [*seeds(*args), "/en/no-such-page/"])
+    with pytest.raises(zim.ZimError) as error:
+        make_zims(real_app, tmp_path, ["en"])
+    assert error.value.problems == ["/en/no-such-page/: the app answers 404, not 200"]
+    assert not list(tmp_path.glob("*.zim"))
