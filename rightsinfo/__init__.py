@@ -12,7 +12,7 @@ from flask import Flask
 
 from rightsinfo import serving, site
 from rightsinfo.assets import Assets
-from rightsinfo.config import DATABASE_NAME, load_settings, placeholder_address_warning
+from rightsinfo.config import DATABASE_NAME, load_settings
 from rightsinfo.db import SiteDatabase
 
 
@@ -24,9 +24,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.instance_path = str(app.config["INSTANCE_PATH"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False
-    warning = placeholder_address_warning(app.config)
-    if warning and not app.testing:
-        app.logger.warning(warning)
 
     database = SiteDatabase(Path(app.instance_path) / DATABASE_NAME, app.config["DB_CHECK_INTERVAL_SECONDS"])
     assets = Assets(serving.security_headers(app.config["HSTS"]))

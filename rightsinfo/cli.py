@@ -19,6 +19,7 @@ from rightsinfo.export import export_command
 from rightsinfo.leaflets import leaflets_command
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation_status import translations_cli
+from rightsinfo.zim import zim_command
 
 
 @click.command("build")
@@ -43,5 +44,5 @@ def build_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (build_command, leaflets_command, translations_cli, export_command):
+    for command in (build_command, leaflets_command, translations_cli, export_command, zim_command):
         app.cli.add_command(command)

@@ -41,6 +41,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 
 from rightsinfo import i18n
+from rightsinfo.config import placeholder_address_warning
 from rightsinfo.serving import COMPRESSIBLE_TYPES
 from rightsinfo.site import current_site
 
@@ -352,6 +353,9 @@ class Pending:
 @with_appcontext
 def export_command(directory: Path) -> None:
     """Write the whole site as static files into DIRECTORY, for nginx, a CDN or a hotspot."""
+    warning = placeholder_address_warning(current_app.config)
+    if warning:
+        click.echo(warning, err=True)
     app = current_app._get_current_object()  # the real app, not the proxy: the export makes a client
 
     def with_bar(pending: Pending) -> Iterable[str]:

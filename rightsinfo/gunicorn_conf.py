@@ -12,6 +12,8 @@ import re
 
 from gunicorn.glogging import Logger
 
+from rightsinfo.config import load_settings, placeholder_address_warning
+
 ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 INVALID_REQUEST_PREFIX = "Invalid request from"
 QUERY_STRING_PATTERN = re.compile(r"\?[^\s'\"]*")
@@ -58,3 +60,10 @@ errorlog = "-"
 access_log_format = ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA
 logger_class = PrivateLogger
 forwarded_allow_ips = "127.0.0.1"
+
+
+def when_ready(server) -> None:
+    """Say once, as the server starts, when leaflets would print the placeholder public address."""
+    warning = placeholder_address_warning(load_settings())
+    if warning:
+        server.log.warning(warning)

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from rightsinfo import create_app
 from rightsinfo.i18n import languages
 
 EXPECTED = {
@@ -217,16 +216,33 @@ def test_no_reader_response_sets_a_cookie(client):
         assert "Set-Cookie" not in client.get(path).headers, path
 
 
-def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(site_dirs, caplog):
-    settings = {"INSTANCE_PATH": str(site_dirs["instance"]), "CONTENT_DIR": str(site_dirs["content"])}
-    with caplog.at_level("WARNING"):
-        create_app(settings)
-    assert "RIGHTSINFO_PUBLIC_BASE_URL" in caplog.text
-    assert "rightsinfo.example" in caplog.text
-    caplog.clear()
-    with caplog.at_level("WARNING"):
-        create_app({**settings, "PUBLIC_BASE_URL": "https://rights.example.org"})
-    assert "PUBLIC_BASE_URL" not in caplog.text
+def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(monkeypatch):
+    from rightsinfo import gunicorn_conf
+
+    class Server:
+        """Stands in for gunicorn's arbiter: only its log is used."""
+
+        def __init__(self):
+            self.warnings = []
+            self.log = self
+            self.warning = self.warnings.append
+
+    monkeypatch.delenv("RIGHTSINFO_PUBLIC_BASE_URL", raising=False)
+    placeholder = Server()
+    gunicorn_conf.when_ready(placeholder)
+    assert any("RIGHTSINFO_PUBLIC_BASE_URL" in warning for warning in placeholder.warnings)
+    monkeypatch.setenv("RIGHTSINFO_PUBLIC_BASE_URL", "https://rights.example.org")
+    configured = Server()
+    gunicorn_conf.when_ready(configured)
+    assert configured.warnings == []
+
+
+def test_export_warns_when_its_leaflet_links_would_use_the_placeholder_address(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
+    assert result.output.startswith("PUBLIC_BASE_URL is the placeholder")
+    app.config["PUBLIC_BASE_URL"] = "https://rights.example.org"
+    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
+    assert "PUBLIC_BASE_URL" not in result.output
 
 
 def test_hreflang_alternates_are_absolute_public_addresses(app):

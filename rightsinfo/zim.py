@@ -1,0 +1,349 @@
+"""ZIM files for Kiwix: one language of the site in one file, for offline hotspots with no Internet.
+
+Aid organisations run Kiwix apps, ``kiwix-serve`` on a Raspberry Pi or Internet-in-a-Box in camps.
+``flask --app rightsinfo zim DIR`` writes ``DIR/rightsinfo_<prefix>.zim`` for every language with the
+official ``libzim`` binding. Like the static export it asks the app itself (the test client) for every
+page, organisation, card, the print page, its A5 leaflets and the static files those pages name, so
+each entry holds the bytes the app serves; entry paths follow the export's file rules
+(``/ps/asylum/`` is ``ps/asylum/index.html``). One language per file, because Kiwix's search
+breaks when one ZIM mixes languages.
+
+Kiwix has its own search and needs no offline pack, so the service worker, its registration script,
+the manifest, the offline page, the one-file guide and the app's search page are left out, and pages
+are rewritten so that their links are relative and stay inside the file (``zim_pages``). Nothing is
+fetched from outside.
+
+The same content gives the same entries: they are added in path order, and ``Date`` is the day the
+content was built, not today, so a rebuild of unchanged content changes only libzim's random UUID.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import with_appcontext
+from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
+from PIL import Image
+
+from rightsinfo import db, i18n
+from rightsinfo.config import placeholder_address_warning
+from rightsinfo.export import Pending, fetch, file_for_url, internal_links, leaflet_urls
+from rightsinfo.offline import pack_urls
+from rightsinfo.site import connection, current_site
+from rightsinfo.templating import public_url
+from rightsinfo.zim_pages import article_text, page_title, rewrite_css, rewrite_html, word_prefixes
+
+# Kiwix wants the language as ISO 639-3; Babel knows only the two-letter codes the site uses.
+ISO_639_3_BY_PREFIX = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
+ILLUSTRATION_SIZE_PX = 48
+ICON_PATH = Path(__file__).parent / "static" / "icon-192.png"
+DESCRIPTION_MAX_CHARS = 80  # Kiwix's limit; the whole sentence goes into LongDescription
+CLAUSE_BREAK = re.compile(r"[,،]")
+TAGS = "_category:other;_ftindex:yes;_pictures:yes;_videos:no;_details:yes"
+
+
+class ZimError(Exception):
+    """A ZIM cannot be written as the site stands; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article or file of a ZIM, with the bytes it will hold."""
+
+    path: str
+    title: str
+    mimetype: str
+    body: bytes
+
+    @property
+    def is_article(self) -> bool:
+        """Return whether Kiwix should list this entry in its title search and count it as an article."""
+        return self.mimetype == "text/html"
+
+
+class ZimItem(Item):
+    """An Entry as libzim's writer wants it."""
+
+    def __init__(self, entry: Entry):
+        super().__init__()
+        self.entry = entry
+
+    def get_path(self) -> str:
+        """Return the entry's path inside the ZIM."""
+        return self.entry.path
+
+    def get_title(self) -> str:
+        """Return the entry's title, shown by Kiwix's suggestions."""
+        return self.entry.title
+
+    def get_mimetype(self) -> str:
+        """Return the entry's MIME type."""
+        return self.entry.mimetype
+
+    def get_contentprovider(self) -> StringProvider:
+        """Return the entry's bytes."""
+        return StringProvider(self.entry.body)
+
+    def get_indexdata(self) -> IndexData | None:
+        """Index a page by its main text (not the menus on every page), others not at all."""
+        return PageIndex(self.entry) if self.entry.is_article else NotIndexed()
+
+    def get_hints(self) -> dict:
+        """Mark pages as front articles; leave PDFs and images uncompressed (they already are)."""
+        textual = self.entry.mimetype.startswith(("text/", "image/svg", "application/javascript"))
+        return {Hint.FRONT_ARTICLE: self.entry.is_article, Hint.COMPRESS: textual}
+
+
+class PageIndex(IndexData):
+    """What Kiwix's full-text search knows of a page: its title, its main text and word beginnings."""
+
+    def __init__(self, entry: Entry):
+        super().__init__()
+        self.title = entry.title
+        self.content = article_text(entry.body)
+
+    def has_indexdata(self) -> bool:
+        """Return True: every page is searchable."""
+        return True
+
+    def get_title(self) -> str:
+        """Return the page's title."""
+        return self.title
+
+    def get_content(self) -> str:
+        """Return the page's main text."""
+        return self.content
+
+    def get_keywords(self) -> str:
+        """Return the beginnings of the page's words, so a search for the start of a word finds it."""
+        return word_prefixes(f"{self.title} {self.content}")
+
+    def get_wordcount(self) -> int:
+        """Return how many words the main text has (Kiwix shows it beside a result)."""
+        return len(self.content.split())
+
+    def get_geoposition(self) -> tuple[float, float] | None:
+        """Return None: a page has no place on a map."""
+        return None
+
+
+class NotIndexed(IndexData):
+    """Index data that keeps an entry (a PDF, a stylesheet) out of the full-text search."""
+
+    def has_indexdata(self) -> bool:
+        """Return False."""
+        return False
+
+
+@dataclass
+class Book:
+    """What a ZIM of one language holds: its entries, its main page and its metadata."""
+
+    lang: str
+    main_path: str
+    entries: list[Entry]
+    metadata: dict[str, str]
+
+
+def left_out_urls(lang: str) -> set[str]:
+    """Return the addresses of the language that a ZIM leaves out, because Kiwix does their job."""
+    assets = current_site().assets
+    urls = {
+        url_for("offline.service_worker", lang=lang),
+        url_for("offline.manifest", lang=lang),
+        url_for("offline.offline_page", lang=lang),
+        url_for("offline.search_pack", lang=lang),
+        url_for("search.results", lang=lang),
+        url_for("guide.guide", lang=lang),
+    }
+    return urls | {assets.url(name) for name in ("offline.js", "search.js") if name in assets.urls}
+
+
+def seed_urls(app: Flask, lang: str, included: Callable[[str], bool]) -> list[str]:
+    """Return the addresses a language's ZIM starts from: its pages and its A5 leaflets.
+
+    Static files are not seeded: the pages' links bring in those they use, and only those.
+    """
+    with app.test_request_context():
+        urls = [*pack_urls(lang), url_for("leaflets.print_page", lang=lang)]
+    urls += leaflet_urls(app)
+    return [url for url in dict.fromkeys(urls) if url.startswith(f"/{lang}/") and included(url)]
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Return the text, or its longest run of whole clauses that fits in ``max_chars``."""
+    if len(text) <= max_chars:
+        return text
+    cuts = [match.start() for match in CLAUSE_BREAK.finditer(text) if match.start() <= max_chars]
+    return text[: cuts[-1]] if cuts else text[: max_chars - 1] + "…"
+
+
+def illustration_png() -> bytes:
+    """Return the site's icon as the 48×48 PNG that Kiwix shows in its library."""
+    with Image.open(ICON_PATH) as icon:
+        small = icon.convert("RGBA").resize((ILLUSTRATION_SIZE_PX,) * 2, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def book_metadata(
+    manifest: dict, lang: str, built_at: str, creator: str, publisher: str, source: str
+) -> dict[str, str]:
+    """Return the metadata Kiwix requires, in the language's own words (from its web app manifest).
+
+    ``creator`` made the content (the site's PUBLISHER, as on the leaflets), ``publisher`` made the
+    ZIM (the same unless an organisation signs its own), ``source`` is the site's public address.
+    """
+    if lang not in ISO_639_3_BY_PREFIX:
+        raise ZimError([f"{lang}: no ISO 639-3 code known for this language; add it to ISO_639_3_BY_PREFIX"])
+    return {
+        "Name": f"rightsinfo_{lang}",
+        "Title": manifest["name"],
+        "Description": shorten(manifest["description"], DESCRIPTION_MAX_CHARS),
+        "LongDescription": manifest["description"],
+        "Language": ISO_639_3_BY_PREFIX[lang],
+        "Creator": creator,
+        "Publisher": publisher,
+        "Date": built_at[:10],
+        "Tags": TAGS,
+        "Source": source,
+    }
+
+
+def collect_book(
+    app: Flask, lang: str, publisher: str | None, progress: Callable[[Pending], Iterable[str]] | None = None
+) -> Book:
+    """Ask the app for every address a language's ZIM holds and return them rewritten for the ZIM."""
+    client = app.test_client()
+    with app.test_request_context():
+        left_out = left_out_urls(lang)
+        main_url = url_for("pages.home", lang=lang)
+        manifest_url = url_for("offline.manifest", lang=lang)
+        built_at = db.meta(connection())["built_at"]
+        source = public_url(main_url)
+    manifest = json.loads(client.get(manifest_url).get_data())
+    creator = app.config["PUBLISHER"]
+    metadata = book_metadata(manifest, lang, built_at, creator, publisher or creator, source)
+
+    def included(path: str) -> bool:
+        return path.startswith((f"/{lang}/", "/static/")) and path not in left_out
+
+    queue = seed_urls(app, lang, included)
+    linked_from: dict[str, str | None] = dict.fromkeys(queue)
+    fetched: dict[str, tuple[bytes, str]] = {}
+    problems: list[str] = []
+    for url in (progress or iter)(Pending(queue)):
+        body, content_type, trouble = fetch(client, url)
+        if trouble:
+            referrer = linked_from[url]
+            problems += [f"{line} (linked from {referrer})" if referrer else line for line in trouble]
+            continue
+        fetched[url] = (body, content_type)
+        for link in sorted(internal_links(body, content_type, url) - linked_from.keys()):
+            if included(link):
+                linked_from[link] = url
+                queue.append(link)
+    if problems:
+        raise ZimError(problems)
+    entries = [zim_entry(url, body, content_type, included) for url, (body, content_type) in fetched.items()]
+    return Book(lang, file_for_url(main_url), sorted(entries, key=lambda entry: entry.path), metadata)
+
+
+def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str], bool]) -> Entry:
+    """Return one fetched address as a ZIM entry, rewritten where it is a page or a stylesheet."""
+    path = file_for_url(url)
+    mimetype = content_type.split(";", 1)[0].strip()
+    title = ""
+    if mimetype == "text/html":
+        body = rewrite_html(body, url, path, included)
+        title = page_title(body)
+    elif mimetype == "text/css":
+        body = rewrite_css(body, url, path, included)
+    return Entry(path, title or path, mimetype, body)
+
+
+def write_zim(book: Book, target: Path) -> Path:
+    """Write a Book as a ZIM with its full-text and title index; replace ``target`` only when done."""
+    staging = target.with_name(f".{target.stem}.new.zim")
+    staging.unlink(missing_ok=True)
+    creator = Creator(staging).config_indexing(True, book.metadata["Language"]).config_nbworkers(1)
+    with creator:
+        creator.set_mainpath(book.main_path)
+        for name, value in book.metadata.items():
+            creator.add_metadata(name, value)
+        creator.add_illustration(ILLUSTRATION_SIZE_PX, illustration_png())
+        for entry in book.entries:
+            creator.add_item(ZimItem(entry))
+    os.replace(staging, target)
+    return target
+
+
+def make_zims(
+    app: Flask,
+    directory: Path,
+    langs: Iterable[str],
+    publisher: str | None = None,
+    progress: Callable[[str, Pending], Iterable[str]] | None = None,
+) -> list[tuple[Path, Book]]:
+    """Write ``rightsinfo_<prefix>.zim`` for each language into ``directory``; return what was written.
+
+    Flask-Babel keeps a request's locale in the app context, so, as in the static export, the pages
+    are asked for in an empty context where each request gets an app context of its own.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in langs:
+        bar = (lambda pending, lang=lang: progress(lang, pending)) if progress else None
+        book = contextvars.Context().run(collect_book, app, lang, publisher, bar)
+        written.append((write_zim(book, directory / f"rightsinfo_{lang}.zim"), book))
+    return written
+
+
+@click.command("zim")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", "langs", multiple=True, help="Only this language (its prefix, e.g. ps); repeatable.")
+@click.option(
+    "--publisher", default=None, help="Who publishes the ZIM, if not the site's PUBLISHER (Kiwix shows it)."
+)
+@with_appcontext
+def zim_command(directory: Path, langs: tuple[str, ...], publisher: str | None) -> None:
+    """Write one ZIM file per language into DIRECTORY, for Kiwix apps and kiwix-serve hotspots."""
+    warning = placeholder_address_warning(current_app.config)
+    if warning:
+        click.echo(warning, err=True)
+    app = current_app._get_current_object()  # the real app, not the proxy: the ZIM makes a client
+    known = [language.prefix for language in i18n.languages()]
+    unknown = sorted(set(langs) - set(known))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: not a language of the site ({', '.join(known)})")
+
+    def with_bar(lang: str, pending: Pending) -> Iterable[str]:
+        with click.progressbar(pending, length=len(pending), label=f"ZIM {lang}", file=sys.stderr) as bar:
+            for url in bar:
+                yield url
+                bar.length = len(pending)
+
+    try:
+        written = make_zims(app, directory, langs or known, publisher, progress=with_bar)
+    except ZimError as error:
+        for line in error.problems:
+            click.echo(line, err=True)
+        click.echo(f"ZIM failed: {len(error.problems)} problem(s).", err=True)
+        sys.exit(1)
+    for path, book in written:
+        click.echo(f"{path}: {len(book.entries)} entries, {path.stat().st_size / 1024:.0f} KB")
