@@ -8,7 +8,6 @@ an editor sees every mistake in one run.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.partial_date import DATE_FORMAT_HELP, PartialDate, parse_partial_date
 from rightsinfo.vocabulary import (
     CONTACT_KINDS,
     CONTACT_LABELS,
@@ -77,6 +77,7 @@ class Source:
     supports: str
     date: str
     also: list[str]
+    dated: PartialDate | None = None
 
 
 @dataclass
@@ -85,7 +86,7 @@ class EmergencyNumber:
 
     id: str
     number: str
-    verified_on: dt.date
+    verified_on: PartialDate
     source: str
     labels: dict[str, str]
 
@@ -100,7 +101,7 @@ class Page:
     title: str
     summary: str
     body: str
-    reviewed: dt.date
+    reviewed: PartialDate | None
     icon: str = "about"
     order: int = 50
     sources: list[str] = field(default_factory=list)
@@ -120,7 +121,7 @@ class Contact:
 
     kind: str
     value: str
-    verified_on: dt.date
+    verified_on: PartialDate | None
     source: str
     label: str | None = None
     caution: str | None = None
@@ -140,7 +141,7 @@ class Organisation:
     languages: list[str]
     coordinates: list[float] | None
     hours: list[dict]
-    verified_on: dt.date | None
+    verified_on: PartialDate | None
     source: str
     sources: list[str]
     unconfirmed: list[str]
@@ -205,20 +206,6 @@ def load_yaml(path: Path, problems: Problems) -> object | None:
     return None
 
 
-def as_date(value: object) -> dt.date | None:
-    """Return a date for a YAML date or an ISO date string, or None if it is not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 class FieldReader:
     """Reads typed fields from one mapping, recording each problem against its file and line."""
 
@@ -246,15 +233,16 @@ class FieldReader:
             return None
         return str(value).strip()
 
-    def date_field(self, key: str) -> dt.date | None:
-        """Return a YYYY-MM-DD date field."""
+    def date_field(self, key: str, required: bool = True) -> PartialDate | None:
+        """Return a date field, as precise as written: YYYY-MM-DD, YYYY-MM or YYYY."""
         value = self.data.get(key)
         if value is None:
-            self.problem(key, f"'{key}' is missing")
+            if required:
+                self.problem(key, f"'{key}' is missing")
             return None
-        day = as_date(value)
+        day = parse_partial_date(value)
         if day is None:
-            self.problem(key, f"'{key}' is not a date (write YYYY-MM-DD)")
+            self.problem(key, f"'{key}' is not a date ({DATE_FORMAT_HELP})")
         return day
 
     def list_field(self, key: str, allowed: tuple | dict | None = None) -> list:
@@ -298,13 +286,21 @@ def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
         url = str(entry.get("url") or "")
         if not url.startswith(("http://", "https://")):
             problems.add(path, f"source {key}: 'url' must be a web address", line_of_key(text, key))
+        # An undated source has no 'date'; 'date_note' says how the source shows its date when that
+        # is more than the date itself ("updated 22/08/24", "about 2013-14").
+        dated = parse_partial_date(entry.get("date")) if entry.get("date") is not None else None
+        if entry.get("date") is not None and dated is None:
+            message = f"source {key}: 'date' is not a date ({DATE_FORMAT_HELP})"
+            problems.add(path, message, line_of_key(text, key))
+        note = entry.get("date_note")
         sources[str(key)] = Source(
             id=str(key),
             url=url,
             title=str(entry.get("title") or key),
             supports=str(entry.get("supports") or ""),
-            date=str(entry.get("date") or "undated"),
+            date=str(note) if note else (dated.format(ENGLISH) if dated else "undated"),
             also=[str(item) for item in entry.get("also") or []],
+            dated=dated,
         )
     return sources
 
@@ -385,11 +381,12 @@ def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: 
     reader = FieldReader(data, path, yaml_text, problems, line_offset=2)
     title = reader.text_field("title")
     summary = reader.text_field("summary")
-    reviewed = reader.date_field("reviewed")
+    # Only a person who checked the page against its sources sets 'reviewed'.
+    reviewed = reader.date_field("reviewed", required=False)
     keywords = reader.list_field("keywords")
     if not body.strip():
         problems.add(path, "the page has no text below the front matter")
-    if title is None or summary is None or reviewed is None:
+    if title is None or summary is None or (reviewed is None and "reviewed" in data):
         return None
     page = Page(slug, lang, path, title, summary, body, reviewed, keywords=keywords)
     if lang == ENGLISH:
@@ -453,10 +450,12 @@ def read_contacts(reader: FieldReader, sources: dict) -> list[Contact]:
         if value is not None and entry.get("source") is None:
             reader.problem("contacts", f"contact '{value}' has no 'source'")
             continue
-        if value is not None and entry.get("verified_on") is None:
-            reader.problem("contacts", f"contact '{value}' has no 'verified_on' date")
+        if value is not None and "verified_on" not in entry:
+            message = f"contact '{value}' has no 'verified_on' date (write null if its source shows none)"
+            reader.problem("contacts", message)
             continue
-        day = sub.date_field("verified_on")
+        # An explicit null says the source shows no date, which readers are then told.
+        day = sub.date_field("verified_on", required=False)
         source = sub.text_field("source")
         label = entry.get("label")
         if label is not None and label not in CONTACT_LABELS:
@@ -464,7 +463,7 @@ def read_contacts(reader: FieldReader, sources: dict) -> list[Contact]:
             label = None
         if source:
             check_source_ids(sub, "source", [source], sources)
-        if value and kind and day and source:
+        if value and kind and (day or entry.get("verified_on") is None) and source:
             caution = entry.get("caution")
             contacts.append(Contact(kind, value, day, source, label, caution and str(caution)))
     return contacts

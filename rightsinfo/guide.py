@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from rightsinfo import db
 from rightsinfo.pages import ABOUT_SLUG, conn, take_language
-from rightsinfo.templating import render_page, site
+from rightsinfo.templating import newest_date, render_page, site
 from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("guide", __name__)
@@ -145,7 +145,7 @@ def guide(lang: str):
         sources=db.sources(conn(), sorted(cited)),
         kind_labels=KINDS_OF_HELP,
         version=site()["db"].version,
-        checked_until=max((page["reviewed"] for page in pages), default=None),
+        sources_up_to=newest_date(page["sources_up_to"] for page in pages),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
     )
     response.headers["Content-Security-Policy"] = content_security_policy()
