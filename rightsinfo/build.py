@@ -115,6 +115,9 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
             if page is not None and lang != ENGLISH:
                 problems += translation_problems(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
             shown = page or english
+            outdated = bool(page and lang != ENGLISH and page.translated_from != english.fingerprint)
+            # A person's check of the facts holds for a translation of that same English text.
+            reviewed = shown.reviewed or (None if outdated else english.reviewed)
             rows.append(
                 {
                     "lang": lang,
@@ -125,15 +128,13 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                     "html": rendered[slug, shown.lang],
                     "icon": english.icon,
                     "sort_order": english.order,
-                    "reviewed": shown.reviewed.isoformat() if shown.reviewed else None,
+                    "reviewed": reviewed.isoformat() if reviewed else None,
                     "english_reviewed": english.reviewed.isoformat() if english.reviewed else None,
                     "sources_up_to": newest_source_date(content, english.sources),
                     "sources": json.dumps(english.sources),
                     "keywords": json.dumps(english.keywords + (page.keywords if page else [])),
                     "status": "source" if lang == ENGLISH else (page.status if page else "missing"),
-                    "outdated": bool(
-                        page and lang != ENGLISH and page.translated_from != english.fingerprint
-                    ),
+                    "outdated": outdated,
                     "fingerprint": english.fingerprint,
                 }
             )
