@@ -92,6 +92,13 @@ def translation_problems(english: Page, translation: Page, en_html: str, html: s
     return problems
 
 
+def newest_source_date(content: Content, source_ids: list[str]) -> str | None:
+    """Return the date of the newest dated source among ``source_ids`` (ISO, as precise as known)."""
+    sources = [content.sources[i] for i in source_ids if i in content.sources]
+    dates = [source.dated for source in sources if source.dated]
+    return max(dates).isoformat() if dates else None
+
+
 def page_rows(content: Content) -> tuple[list[dict], list[str]]:
     """Return one row per page and language (English standing in where untranslated)."""
     rows, problems = [], []
@@ -107,6 +114,9 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
             if page is not None and lang != ENGLISH:
                 problems += translation_problems(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
             shown = page or english
+            outdated = bool(page and lang != ENGLISH and page.translated_from != english.fingerprint)
+            # A person's check of the facts holds for a translation of that same English text.
+            reviewed = shown.reviewed or (None if outdated else english.reviewed)
             rows.append(
                 {
                     "lang": lang,
@@ -117,14 +127,13 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                     "html": rendered[slug, shown.lang],
                     "icon": english.icon,
                     "sort_order": english.order,
-                    "reviewed": shown.reviewed.isoformat(),
-                    "english_reviewed": english.reviewed.isoformat(),
+                    "reviewed": reviewed.isoformat() if reviewed else None,
+                    "english_reviewed": english.reviewed.isoformat() if english.reviewed else None,
+                    "sources_up_to": newest_source_date(content, english.sources),
                     "sources": json.dumps(english.sources),
                     "keywords": json.dumps(english.keywords + (page.keywords if page else [])),
                     "status": "source" if lang == ENGLISH else (page.status if page else "missing"),
-                    "outdated": bool(
-                        page and lang != ENGLISH and page.translated_from != english.fingerprint
-                    ),
+                    "outdated": outdated,
                     "fingerprint": english.fingerprint,
                 }
             )
@@ -156,7 +165,7 @@ def organisation_rows(content: Content) -> tuple[list[dict], list[dict]]:
                             "kind": c.kind,
                             "value": c.value,
                             "label": c.label,
-                            "verified_on": c.verified_on.isoformat(),
+                            "verified_on": c.verified_on.isoformat() if c.verified_on else None,
                             "source": c.source,
                             "caution": c.caution,
                         }
@@ -239,7 +248,14 @@ def write_database(path: Path, content: Content, version: str, catalogue_dir: st
     db["emergency"].insert_all(emergency_rows(content), pk=("id", "lang"))
     db["sources"].insert_all(
         [
-            {"id": s.id, "url": s.url, "title": s.title, "supports": s.supports, "date": s.date}
+            {
+                "id": s.id,
+                "url": s.url,
+                "title": s.title,
+                "supports": s.supports,
+                "date": s.date,
+                "dated": s.dated.isoformat() if s.dated else None,
+            }
             for s in content.sources.values()
         ],
         pk="id",

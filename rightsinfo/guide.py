@@ -22,7 +22,7 @@ from markupsafe import Markup
 from rightsinfo import db
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.site import connection, current_site
-from rightsinfo.templating import public_url, render_page
+from rightsinfo.templating import newest_date, public_url, render_page
 from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("guide", __name__)
@@ -145,7 +145,7 @@ def guide(lang: str):
         sources=db.sources(connection(), sorted(cited)),
         kind_labels=KINDS_OF_HELP,
         version=current_site().database.version,
-        checked_until=max((page["reviewed"] for page in pages), default=None),
+        sources_up_to=newest_date(page["sources_up_to"] for page in pages),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
     )
     response.headers["Content-Security-Policy"] = content_security_policy()

@@ -19,6 +19,8 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date
 
+from rightsinfo.partial_date import PartialDate
+
 ENGLISH = "en"
 
 # URL prefix → Babel locale identifier. The order is the order of the language chooser.
@@ -150,8 +152,10 @@ def localise_digits(text: str, language: Language) -> str:
     return text.translate(str.maketrans("0123456789", language.digits))
 
 
-def format_day(day: dt.date, language: Language) -> str:
-    """Format a date as '21 Nov 2026' in the language, with its own digits."""
+def format_day(day: dt.date | PartialDate, language: Language) -> str:
+    """Format a date as '21 Nov 2026', 'July 2025' or '2013' in the language, with its own digits."""
+    if isinstance(day, PartialDate):
+        return localise_digits(day.format(language.locale), language)
     return localise_digits(format_date(day, "d MMM y", locale=language.locale), language)
 
 

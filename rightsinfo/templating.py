@@ -6,6 +6,7 @@ template into a response the page cache may keep.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
@@ -16,24 +17,36 @@ from rightsinfo import clock, i18n
 from rightsinfo.config import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
+from rightsinfo.partial_date import PartialDate, parse_partial_date
 from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import current_site
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
 
 
-def as_day(value: str | dt.date) -> dt.date:
-    """Return a date from an ISO string or a date."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+def as_day(value: str | dt.date | PartialDate) -> PartialDate:
+    """Return a date as precise as stored ('2013', '2025-07' or a day) from ISO text or a date."""
+    if isinstance(value, PartialDate):
+        return value
+    day = parse_partial_date(value)
+    if day is None:
+        raise ValueError(f"not a date: {value!r}")
+    return day
 
 
 def day_filter(value: str | dt.date) -> str:
-    """Format a date for the reader ('21 Nov 2026' in their language and digits)."""
+    """Format a date for the reader ('21 Nov 2026', 'July 2025' or '2013', in their digits)."""
     return i18n.format_day(as_day(value), i18n.current_language())
 
 
 def digits_filter(value: object) -> str:
     """Write a number in the reader's digits."""
     return i18n.localise_digits(str(value), i18n.current_language())
+
+
+def newest_date(values: Iterable[str | None]) -> str | None:
+    """Return the newest of some ISO dates of any precision ('2013', '2025-07', a day), or None."""
+    dates = [as_day(value) for value in values if value]
+    return max(dates).isoformat() if dates else None
 
 
 def tel_href(number: str) -> str:
@@ -57,10 +70,12 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def is_stale(value: str | dt.date) -> bool:
-    """Return whether a contact's verification is older than the configured limit."""
+def is_stale(value: str | dt.date | None) -> bool:
+    """Return whether a contact's verification is older than the configured limit (or unknown)."""
+    if not value:
+        return True
     limit = current_app.config["CONTACT_STALE_AFTER_DAYS"]
-    return (clock.today() - as_day(value)).days > limit
+    return (clock.today() - as_day(value).first_day()).days > limit
 
 
 def language_name(prefix: str) -> str:
@@ -101,6 +116,7 @@ def init_app(app: Flask) -> None:
         alternate_urls=alternate_urls,
         public_url=public_url,
         is_stale=is_stale,
+        format_day=day_filter,
         language_name=language_name,
         weekday_label=lambda key: plain_label(WEEKDAYS, key),
         contact_label=lambda key: plain_label(CONTACT_LABELS, key),

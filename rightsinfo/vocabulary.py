@@ -19,6 +19,8 @@ ICONS: tuple[str, ...] = (
     "trafficking",
     "family",
     "centre",
+    "detention",
+    "refusal",
     "about",
     "organisations",
     "cards",

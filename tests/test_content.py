@@ -55,7 +55,19 @@ def test_every_organisation_has_text_in_all_five_languages_and_sourced_contacts(
         assert set(org.text) == LANGUAGES, org.id
         for contact in org.contacts:
             assert contact.source in CONTENT.sources, (org.id, contact.value)
-            assert contact.verified_on is not None
+
+
+def test_every_record_carries_its_sources_date_and_no_invented_day():
+    records = [(org.id, org.verified_on, org.source) for org in CONTENT.organisations]
+    records += [
+        (f"{org.id}: {c.value}", c.verified_on, c.source)
+        for org in CONTENT.organisations
+        for c in org.contacts
+    ]
+    records += [(number.id, number.verified_on, number.source) for number in CONTENT.emergency]
+    for record, day, source in records:
+        # Undated where the source shows no date; a year or a month where it shows no more.
+        assert day == CONTENT.sources[source].dated, (record, day, source)
 
 
 def test_every_show_this_card_has_serbian_in_both_scripts_and_all_five_languages():

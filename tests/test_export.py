@@ -454,3 +454,10 @@ def test_static_export_saves_the_language_and_every_page_opens_with_the_server_g
         browser.close()
     assert seen == pages, f"not reached by links: {sorted(pages - seen)}"
     assert requests.foreign(server.base_url) == [], "requests left the site"
+
+
+def test_new_topics_are_exported_in_every_language(exported):
+    for lang in ("en", "ps", "prs", "ar", "ur"):
+        for slug in ("detention", "after-refusal"):
+            assert resolve(exported, f"/{lang}/{slug}/") is not None, f"/{lang}/{slug}/ is not exported"
+            assert resolve(exported, f"/{lang}/{slug}/leaflet.pdf") is not None

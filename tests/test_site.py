@@ -109,9 +109,9 @@ def test_translated_draft_page_shows_its_language_and_a_draft_notice(client):
     assert "draft" in body
 
 
-def test_outdated_translation_says_when_the_english_changed(client):
+def test_outdated_translation_says_the_english_changed(client):
     body = client.get("/ar/alpha/").get_data(as_text=True)
-    assert "The English version was updated on" in body
+    assert "The English page has changed since this translation was made" in body
     assert 'href="/en/alpha/"' in body
 
 

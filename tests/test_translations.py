@@ -131,7 +131,7 @@ def test_check_names_file_and_line_of_a_broken_catalogue(site_dirs):
 def test_check_names_a_placeholder_that_differs_from_the_source(site_dirs):
     po = site_dirs["translations"] / PS_PO
     text = po.read_text(encoding="utf-8")
-    match = re.search(r'msgid "Last checked against its sources on %\(date\)s\."\nmsgstr ""', text)
+    match = re.search(r'msgid "Based on sources up to %\(date\)s\."\nmsgstr ""', text)
     assert match
     po.write_text(
         text.replace(match.group(0), match.group(0)[: -len('msgstr ""')] + 'msgstr "نېټه %(datum)s"'),

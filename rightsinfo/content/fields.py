@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import yaml
 
 from rightsinfo.content.problems import Problems
+from rightsinfo.partial_date import DATE_FORMAT_HELP, PartialDate, parse_partial_date
 
 
 def line_of_key(text: str, key: str, offset: int = 1) -> int | None:
@@ -31,20 +31,6 @@ def load_yaml(path: Path, problems: Problems) -> object | None:
         line = mark.line + 1 if mark else None
         reason = getattr(error, "problem", None) or "is not valid YAML"
         problems.add(path, f"YAML: {reason}", line)
-    return None
-
-
-def as_date(value: object) -> dt.date | None:
-    """Return a date for a YAML date or an ISO date string, or None if it is not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
     return None
 
 
@@ -75,15 +61,16 @@ class FieldReader:
             return None
         return str(value).strip()
 
-    def date_field(self, key: str) -> dt.date | None:
-        """Return a YYYY-MM-DD date field."""
+    def date_field(self, key: str, required: bool = True) -> PartialDate | None:
+        """Return a date field, as precise as written: YYYY-MM-DD, YYYY-MM or YYYY."""
         value = self.data.get(key)
         if value is None:
-            self.problem(key, f"'{key}' is missing")
+            if required:
+                self.problem(key, f"'{key}' is missing")
             return None
-        day = as_date(value)
+        day = parse_partial_date(value)
         if day is None:
-            self.problem(key, f"'{key}' is not a date (write YYYY-MM-DD)")
+            self.problem(key, f"'{key}' is not a date ({DATE_FORMAT_HELP})")
         return day
 
     def list_field(self, key: str, allowed: tuple | dict | None = None) -> list:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rightsinfo.partial_date import PartialDate
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Source:
     supports: str
     date: str
     also: list[str]
+    dated: PartialDate | None = None
 
 
 @dataclass
@@ -27,7 +29,7 @@ class EmergencyNumber:
 
     id: str
     number: str
-    verified_on: dt.date
+    verified_on: PartialDate
     source: str
     labels: dict[str, str]
 
@@ -42,7 +44,7 @@ class Page:
     title: str
     summary: str
     body: str
-    reviewed: dt.date
+    reviewed: PartialDate | None
     icon: str = "about"
     order: int = 50
     sources: list[str] = field(default_factory=list)
@@ -62,7 +64,7 @@ class Contact:
 
     kind: str
     value: str
-    verified_on: dt.date
+    verified_on: PartialDate | None
     source: str
     label: str | None = None
     caution: str | None = None
@@ -82,7 +84,7 @@ class Organisation:
     languages: list[str]
     coordinates: list[float] | None
     hours: list[dict]
-    verified_on: dt.date | None
+    verified_on: PartialDate | None
     source: str
     sources: list[str]
     unconfirmed: list[str]

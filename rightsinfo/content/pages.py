@@ -54,11 +54,12 @@ def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: 
     reader = FieldReader(data, path, yaml_text, problems, line_offset=2)
     title = reader.text_field("title")
     summary = reader.text_field("summary")
-    reviewed = reader.date_field("reviewed")
+    # Only a person who checked the page against its sources sets 'reviewed'.
+    reviewed = reader.date_field("reviewed", required=False)
     keywords = reader.list_field("keywords")
     if not body.strip():
         problems.add(path, "the page has no text below the front matter")
-    if title is None or summary is None or reviewed is None:
+    if title is None or summary is None or (reviewed is None and "reviewed" in data):
         return None
     page = Page(slug, lang, path, title, summary, body, reviewed, keywords=keywords)
     if lang == ENGLISH:

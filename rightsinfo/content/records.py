@@ -9,6 +9,7 @@ from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key
 from rightsinfo.content.models import Card, Contact, EmergencyNumber, Organisation, Source
 from rightsinfo.content.problems import Problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.partial_date import DATE_FORMAT_HELP, parse_partial_date
 from rightsinfo.vocabulary import (
     CONTACT_KINDS,
     CONTACT_LABELS,
@@ -38,13 +39,21 @@ def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
         url = str(entry.get("url") or "")
         if not url.startswith(("http://", "https://")):
             problems.add(path, f"source {key}: 'url' must be a web address", line_of_key(text, key))
+        # An undated source has no 'date'; 'date_note' says how the source shows its date when that
+        # is more than the date itself ("updated 22/08/24", "about 2013-14").
+        dated = parse_partial_date(entry.get("date")) if entry.get("date") is not None else None
+        if entry.get("date") is not None and dated is None:
+            message = f"source {key}: 'date' is not a date ({DATE_FORMAT_HELP})"
+            problems.add(path, message, line_of_key(text, key))
+        note = entry.get("date_note")
         sources[str(key)] = Source(
             id=str(key),
             url=url,
             title=str(entry.get("title") or key),
             supports=str(entry.get("supports") or ""),
-            date=str(entry.get("date") or "undated"),
+            date=str(note) if note else (dated.format(ENGLISH) if dated else "undated"),
             also=[str(item) for item in entry.get("also") or []],
+            dated=dated,
         )
     return sources
 
@@ -102,10 +111,12 @@ def read_contacts(reader: FieldReader, sources: dict) -> list[Contact]:
         if value is not None and entry.get("source") is None:
             reader.problem("contacts", f"contact '{value}' has no 'source'")
             continue
-        if value is not None and entry.get("verified_on") is None:
-            reader.problem("contacts", f"contact '{value}' has no 'verified_on' date")
+        if value is not None and "verified_on" not in entry:
+            message = f"contact '{value}' has no 'verified_on' date (write null if its source shows none)"
+            reader.problem("contacts", message)
             continue
-        day = sub.date_field("verified_on")
+        # An explicit null says the source shows no date, which readers are then told.
+        day = sub.date_field("verified_on", required=False)
         source = sub.text_field("source")
         label = entry.get("label")
         if label is not None and label not in CONTACT_LABELS:
@@ -113,7 +124,7 @@ def read_contacts(reader: FieldReader, sources: dict) -> list[Contact]:
             label = None
         if source:
             check_source_ids(sub, "source", [source], sources)
-        if value and kind and day and source:
+        if value and kind and (day or entry.get("verified_on") is None) and source:
             caution = entry.get("caution")
             contacts.append(Contact(kind, value, day, source, label, caution and str(caution)))
     return contacts

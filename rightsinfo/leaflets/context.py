@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from rightsinfo import db, i18n, templating
 from rightsinfo.leaflets.model import CARD, DIRECTORY, PAGE, Leaflet
 from rightsinfo.site import connection
-from rightsinfo.templating import as_day, is_stale, language_name
+from rightsinfo.templating import is_stale, language_name, newest_date
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP
 
 EMERGENCY_SLUG = "emergency"
@@ -27,8 +27,8 @@ NUMBERING_SYSTEM_BY_DIGITS = {digits: name for name, digits in i18n.DIGITS_BY_NU
 # Words the wallet card shows in both languages of a bilingual card.
 CARD_WORDS = {
     "title": _l("Emergency numbers"),
-    # Translators: heading on the wallet card above the police, fire and ambulance numbers for foreign phones.
-    "foreign": _l("From a phone with a foreign SIM card"),
+    # Translators: heading on the wallet card above the full (+381 11 …) police, fire and ambulance numbers.
+    "foreign": _l("If the short number does not connect, try:"),
     # Translators: heading on the wallet card above the phone numbers of two or three organisations.
     "contacts": _l("Important contacts"),
 }
@@ -87,10 +87,9 @@ def text_notices(record: dict, language: i18n.Language, reader: i18n.Language) -
         template = _("The %(language)s text is a draft translation: a native speaker has not yet checked it.")
         notices.append(isolated(template, reader, language=name))
     if record.get("outdated"):
-        # Translators: %(language)s is a language name; %(date)s the day the English page changed.
-        template = _("The %(language)s text may be out of date: the English page changed on %(date)s.")
-        day = i18n.format_day(as_day(record["english_reviewed"]), reader)
-        notices.append(isolated(template, reader, language=name, date=day))
+        # Translators: %(language)s is a language name, e.g. Pashto.
+        template = _("The %(language)s text may be out of date: the English page has changed since.")
+        notices.append(isolated(template, reader, language=name))
     return notices
 
 
@@ -209,9 +208,8 @@ def card_context(lang: str, with_lang: str | None) -> dict:
         "words": words,
         "second_words": second_words,
         "contacts": contacts,
-        "reviewed": emergency_page["reviewed"]
-        if emergency_page
-        else max(row["verified_on"] for row in numbers),
+        "dates": emergency_page
+        or {"sources_up_to": newest_date(row["verified_on"] for row in numbers), "reviewed": None},
         "address": address,
         "qr": qr_svg(address),
         "sources": db.sources(connection(), source_ids),
