@@ -12,7 +12,7 @@ from flask import Flask, current_app, request, url_for
 from flask import render_template as flask_render_template
 from flask_babel import gettext as _
 
-from rightsinfo import i18n
+from rightsinfo import clock, i18n
 from rightsinfo.build import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
@@ -56,7 +56,7 @@ def alternate_urls() -> list[tuple[i18n.Language, str]]:
 def is_stale(value: str | dt.date) -> bool:
     """Return whether a contact's verification is older than the configured limit."""
     limit = current_app.config["CONTACT_STALE_AFTER_DAYS"]
-    return (dt.date.today() - as_day(value)).days > limit
+    return (clock.today() - as_day(value)).days > limit
 
 
 def language_name(prefix: str) -> str:
