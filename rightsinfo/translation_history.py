@@ -79,14 +79,15 @@ def find_source(english_path: Path, fingerprint: str) -> Lookup:
     top = git(["rev-parse", "--show-toplevel"], folder)
     if top is None:
         return Lookup(None, "the content is not in a git repository (or git is not installed)")
-    relative = english_path.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
-    log = git(["log", "--format=%H%x09%cs%x09%s", "--", relative], folder) or ""
+    root = Path(top.strip()).resolve()
+    relative = english_path.resolve().relative_to(root).as_posix()
+    log = git(["log", "--format=%H%x09%cs%x09%s", "--", relative], root) or ""
     for line in log.splitlines():
         commit, date, subject = [*line.split("\t", 2), "", ""][:3]
-        text = git(["show", f"{commit}:{relative}"], folder)
+        text = git(["show", f"{commit}:{relative}"], root)
         if text is not None and fingerprint_of_text(text) == fingerprint:
             return Lookup(SourceVersion(commit, date, subject, text))
-    if (git(["rev-parse", "--is-shallow-repository"], folder) or "").strip() == "true":
+    if (git(["rev-parse", "--is-shallow-repository"], root) or "").strip() == "true":
         return Lookup(None, "the history is shallow and does not reach back that far (git fetch --unshallow)")
     return Lookup(
         None,
@@ -115,10 +116,9 @@ def word_diff(old: str, new: str) -> str:
         if tag == "equal":
             parts.append(" ".join(new_words[b1:b2]))
             continue
-        if a2 > a1:
-            parts.append("[-" + " ".join(old_words[a1:a2]) + "-]")
-        if b2 > b1:
-            parts.append("{+" + " ".join(new_words[b1:b2]) + "+}")
+        removed = "[-" + " ".join(old_words[a1:a2]) + "-]" if a2 > a1 else ""
+        added = "{+" + " ".join(new_words[b1:b2]) + "+}" if b2 > b1 else ""
+        parts.append(removed + added)
     return " ".join(parts)
 
 
