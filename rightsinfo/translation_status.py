@@ -64,7 +64,7 @@ def translation_status(
     them whose readers get the English page meanwhile (its numbers or links changed), ``review_due``
     pages never reviewed or last reviewed longer ago than ``review_due_after_days``.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     content = read_content(content_root)
     catalogues = catalogue_paths(translations_root)
     messages = count_pot_messages(translations_root)

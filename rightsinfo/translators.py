@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, g, make_response, render_template
 
 from rightsinfo import i18n
 from rightsinfo.cli import translations_dir
 from rightsinfo.content import ContentError
 from rightsinfo.glossary import glossaries
-from rightsinfo.templating import render_page
 from rightsinfo.translation_status import current_status, diff_hint
 
 bp = Blueprint("translators", __name__)
@@ -25,6 +24,9 @@ def status_page():
     rows = [
         (i18n.get_language(prefix), item, terms.get(prefix, [])) for prefix, item in current_status().items()
     ]
-    return render_page(
-        "translators.html", rows=rows, diff_hint=diff_hint, glossary_problems=glossary_problems
+    # Not kept by the page cache: review due depends on today's date, and the page reads the files.
+    return make_response(
+        render_template(
+            "translators.html", rows=rows, diff_hint=diff_hint, glossary_problems=glossary_problems
+        )
     )
