@@ -132,10 +132,15 @@ def changes(old_text: str, new_text: str) -> list[tuple[int | None, str]]:
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        old_block = " ".join(line for _number, line in old_lines[a1:a2])
-        new_block = " ".join(line for _number, line in new_lines[b1:b2])
-        if old_block.split() == new_block.split():
-            continue
-        where = new_lines[b1][0] if b2 > b1 else None
-        found.append((where, word_diff(old_block, new_block)))
+        # Lines edited in place are shown one by one; lines added, removed or re-flowed as one block.
+        if a2 - a1 == b2 - b1:
+            pairs = [(old_lines[a1 + i : a1 + i + 1], new_lines[b1 + i : b1 + i + 1]) for i in range(a2 - a1)]
+        else:
+            pairs = [(old_lines[a1:a2], new_lines[b1:b2])]
+        for old_part, new_part in pairs:
+            old_block = " ".join(line for _number, line in old_part)
+            new_block = " ".join(line for _number, line in new_part)
+            if old_block.split() != new_block.split():
+                where = new_part[0][0] if new_part else None
+                found.append((where, word_diff(old_block, new_block)))
     return found
