@@ -22,12 +22,13 @@ import click
 from flask import current_app
 
 from rightsinfo import clock, glossary, translation_history
-from rightsinfo.build import compile_catalogues, facts_differ, page_rows, translation_problems
+from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.catalogues import catalogue_paths, catalogue_status
 from rightsinfo.cli import content_dir, translations_cli, translations_dir
 from rightsinfo.content import ContentError, Page, Problems, read_content, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
+from rightsinfo.translation_shape import facts_differ, translation_problems
 
 POT_NAME = "messages.pot"
 FRONT_MATTER_END = re.compile(r"\A(---\s*\n.*?\n)(---\s*(?:\n|\Z))", re.DOTALL)
@@ -319,9 +320,13 @@ def diff_command(slug: str, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def glossary_command(as_json: bool) -> None:
     """Print each language's key terms: the word to use and the words to avoid."""
+    try:
+        found = glossary.glossaries(translations_dir())
+    except ContentError as error:
+        raise click.ClickException("\n".join(error.problems)) from error
     data = {
         prefix: [{"term": t.term, "preferred": t.preferred, "avoid": t.avoid} for t in terms]
-        for prefix, terms in glossary.glossaries(translations_dir()).items()
+        for prefix, terms in found.items()
     }
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

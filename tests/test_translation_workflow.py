@@ -310,10 +310,11 @@ def test_project_glossary_has_the_reviewers_terms(repo):
 
 def test_a_broken_glossary_is_named_with_its_line(repo):
     path = repo["translations"] / "glossary" / "ps.tbx"
-    edit(path, "<termEntry id=\"asylum\">", "<termEntry id=\"asylum\"")
+    edit(path, '<termEntry id="asylum">', '<termEntry id="asylum"')
     result = cli(repo, "translations", "check")
     assert result.exit_code == 1
     assert "glossary/ps.tbx:" in result.output and "not well-formed" in result.output
+    assert "not well-formed" in cli(repo, "translations", "glossary").output
     build_site(repo["content"], repo["translations"], repo["instance"])
     assert make_app(repo).test_client().get("/translators/").status_code == 200
 

@@ -27,8 +27,10 @@ def cli(site_dirs, *args):
 
 def status_json(site_dirs) -> dict:
     """Return `translations status --json` for the fixture site, on a day its pages are not due."""
-    result = make_app(site_dirs, TODAY="2026-12-01").test_cli_runner().invoke(
-        args=["translations", "status", "--json"]
+    result = (
+        make_app(site_dirs, TODAY="2026-12-01")
+        .test_cli_runner()
+        .invoke(args=["translations", "status", "--json"])
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["languages"]
