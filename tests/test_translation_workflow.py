@@ -359,3 +359,17 @@ def test_update_adds_new_strings_empty_and_keeps_translations(project):
     assert 'msgid "Hello"\nmsgstr "سلام"' in text
     assert 'msgid "Hello again"\nmsgstr ""' in text
     assert "fuzzy" not in text  # never a guessed translation
+
+
+def test_the_static_export_serves_the_same_decision(repo, tmp_path):
+    from rightsinfo.export import export_site
+
+    # Every page links to the emergency page, which the fixture content does not have.
+    shutil.copytree(repo["content"] / "pages" / "beta", repo["content"] / "pages" / "emergency")
+    commit_english_edit(repo, "You have 72 hours", "You have 48 hours", "Deadline is now 48 hours")
+    build_site(repo["content"], repo["translations"], repo["instance"])
+    target = tmp_path / "export"
+    export_site(make_app(repo), target)
+    page = (target / "ps" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "You have 48 hours" in page and "۷۲" not in page
+    assert "translation is being updated" in page
