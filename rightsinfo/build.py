@@ -24,11 +24,14 @@ import sqlite_utils
 from rightsinfo import search_index
 from rightsinfo.catalogues import catalogue_paths, check_placeholders, compile_catalogue
 from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
-from rightsinfo.content import Content, ContentError, Page, read_content
+from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
-from rightsinfo.markup import contact_links, normalise_contact, render_markdown, shape_of
+from rightsinfo.markup import contact_links, normalise_contact, render_markdown
+from rightsinfo.translation_shape import facts_differ, translation_problems
 
 CATALOGUE_VERSIONS_KEPT = 3
+# The status of a translation whose English facts changed: English is served until it is updated.
+UPDATING = "updating"
 
 
 @dataclass(frozen=True)
@@ -70,28 +73,6 @@ def check_contact_links(content: Content, rendered: dict[tuple[str, str], str]) 
     return problems
 
 
-def translation_problems(english: Page, translation: Page, en_html: str, html: str) -> list[str]:
-    """Return what differs between a translation and its English page: numbers, links, headings."""
-    source, target = shape_of(en_html), shape_of(html)
-    path = translation.path
-    problems = []
-    if source.numbers != target.numbers:
-        missing = sorted(set(source.numbers) - set(target.numbers))
-        extra = sorted(set(target.numbers) - set(source.numbers))
-        problems.append(
-            f"{path}: numbers differ from en.md (missing: {' '.join(missing) or '-'}; "
-            f"not in English: {' '.join(extra) or '-'}; or counted a different number of times)"
-        )
-    if source.links != target.links:
-        problems.append(f"{path}: links differ from en.md")
-    if source.headings != target.headings:
-        problems.append(
-            f"{path}: headings differ from en.md ({len(target.headings)} headings, "
-            f"English has {len(source.headings)})"
-        )
-    return problems
-
-
 def newest_source_date(content: Content, source_ids: list[str]) -> str | None:
     """Return the date of the newest dated source among ``source_ids`` (ISO, as precise as known)."""
     sources = [content.sources[i] for i in source_ids if i in content.sources]
@@ -111,10 +92,15 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
         english = versions[ENGLISH]
         for lang in LOCALE_BY_PREFIX:
             page = versions.get(lang)
-            if page is not None and lang != ENGLISH:
-                problems += translation_problems(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
-            shown = page or english
+            status = "source" if lang == ENGLISH else (page.status if page else "missing")
             outdated = bool(page and lang != ENGLISH and page.translated_from != english.fingerprint)
+            if page is not None and lang != ENGLISH and not outdated:
+                problems += translation_problems(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
+            elif outdated and facts_differ(rendered[slug, ENGLISH], rendered[slug, lang]):
+                # The English facts changed since this translation was made: readers get today's
+                # English, never the old number, until a translator catches up.
+                page, status, outdated = None, UPDATING, False
+            shown = page or english
             # A person's check of the facts holds for a translation of that same English text.
             reviewed = shown.reviewed or (None if outdated else english.reviewed)
             rows.append(
@@ -132,7 +118,7 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                     "sources_up_to": newest_source_date(content, english.sources),
                     "sources": json.dumps(english.sources),
                     "keywords": json.dumps(english.keywords + (page.keywords if page else [])),
-                    "status": "source" if lang == ENGLISH else (page.status if page else "missing"),
+                    "status": status,
                     "outdated": outdated,
                     "fingerprint": english.fingerprint,
                 }

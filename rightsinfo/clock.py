@@ -1,7 +1,8 @@
-"""One clock: everything that depends on today's date asks ``today()``, so a test can set the date.
+"""Today's date, from one place, so that a test (or a rehearsal of next year) can set it.
 
-The ``TODAY`` setting (``RIGHTSINFO_TODAY``, an ISO date) fixes the date for tests and for previewing
-how the site will look later (stale contacts, reviews falling due); empty means the real date.
+Everything that depends on the date (contacts that may be out of date, pages due for review) asks
+``today()``. The setting ``TODAY`` (environment ``RIGHTSINFO_TODAY``, YYYY-MM-DD) fixes the date;
+empty means the real date.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import os
 
 from flask import current_app, has_app_context
 
-TODAY_ENV = "RIGHTSINFO_TODAY"
+TODAY_VARIABLE = "RIGHTSINFO_TODAY"
 
 
 def today() -> dt.date:
-    """Return today's date, or the date the ``TODAY`` setting fixes."""
-    fixed = current_app.config.get("TODAY") if has_app_context() else os.environ.get(TODAY_ENV)
-    if not fixed:
-        return dt.date.today()
-    return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(fixed)
+    """Return today's date: the app's TODAY setting, else RIGHTSINFO_TODAY, else the real date."""
+    fixed = current_app.config.get("TODAY") if has_app_context() else None
+    fixed = fixed or os.environ.get(TODAY_VARIABLE)
+    if fixed:
+        return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(str(fixed))
+    return dt.date.today()

@@ -38,7 +38,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LEAFLET_QUEUE_WAIT_SECONDS", 2.0, "How long a PDF request waits for a render slot."),
     Setting("CONTACT_STALE_AFTER_DAYS", 183, "Contacts older than this show 'may be out of date'."),
     Setting("DB_CHECK_INTERVAL_SECONDS", 1.0, "How often a worker looks for a rebuilt database."),
-    Setting("TODAY", "", "Fix today's date (YYYY-MM-DD) for tests and previews; empty: the real date."),
+    Setting(
+        "REVIEW_DUE_AFTER_DAYS", 365, "Pages last reviewed longer ago than this are listed as review due."
+    ),
+    Setting("TODAY", "", "Fix today's date (YYYY-MM-DD) for tests and rehearsals; empty: the real date."),
 )
 
 

@@ -10,6 +10,7 @@ edit that changed no meaning.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -18,13 +19,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from rightsinfo import clock, glossary, translation_history
 from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.catalogues import catalogue_paths, catalogue_status
-from rightsinfo.content import ContentError, Problems, read_content, read_page, substance_fingerprint
+from rightsinfo.content import ContentError, Page, Problems, read_content, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
+from rightsinfo.translation_shape import facts_differ, translation_problems
 
 POT_NAME = "messages.pot"
 FRONT_MATTER_END = re.compile(r"\A(---\s*\n.*?\n)(---\s*(?:\n|\Z))", re.DOTALL)
@@ -40,19 +45,58 @@ class LanguageStatus:
     pages: dict = field(default_factory=dict)
 
 
-def translation_status(content_root: Path, translations_root: Path) -> dict[str, LanguageStatus]:
-    """Return the status of every non-English language, keyed by URL prefix."""
+def review_due(page: Page, today: dt.date, after_days: int) -> bool:
+    """Return whether a page was never reviewed, or last reviewed longer ago than ``after_days``."""
+    reviewed = getattr(page, "reviewed", None)
+    return reviewed is None or (today - reviewed).days > after_days
+
+
+def facts_changed(english: Page, translation: Page) -> bool:
+    """Return whether an outdated translation's numbers or links differ from today's English."""
+    return facts_differ(render_markdown(english.body), render_markdown(translation.body))
+
+
+def translation_status(
+    content_root: Path,
+    translations_root: Path,
+    today: dt.date | None = None,
+    review_due_after_days: int = 365,
+) -> dict[str, LanguageStatus]:
+    """Return the status of every language (English first, for its review dates), keyed by URL prefix.
+
+    ``outdated`` lists pages whose English changed since they were translated, ``updating`` those of
+    them whose readers get the English page meanwhile (its numbers or links changed), ``review_due``
+    pages never reviewed or last reviewed longer ago than ``review_due_after_days``.
+    """
+    today = today or clock.today()
     content = read_content(content_root)
     catalogues = catalogue_paths(translations_root)
+    messages = count_pot_messages(translations_root)
     result = {}
     for prefix, locale in LOCALE_BY_PREFIX.items():
         if prefix == ENGLISH:
+            result[prefix] = LanguageStatus(
+                ui={"translated": messages, "fuzzy": 0, "missing": 0},
+                pages={
+                    "translated": len(content.pages),
+                    "outdated": [],
+                    "updating": [],
+                    "missing": [],
+                    "draft": 0,
+                    "reviewed": len(content.pages),
+                    "review_due": [
+                        slug
+                        for slug, versions in sorted(content.pages.items())
+                        if review_due(versions[ENGLISH], today, review_due_after_days)
+                    ],
+                },
+            )
             continue
         po_path = catalogues[locale]
         ui = asdict(catalogue_status(po_path)) if po_path.exists() else None
         if ui is None:
-            ui = {"translated": 0, "fuzzy": 0, "missing": count_pot_messages(translations_root)}
-        translated, outdated, missing, draft, reviewed = 0, [], [], 0, 0
+            ui = {"translated": 0, "fuzzy": 0, "missing": messages}
+        translated, outdated, updating, missing, due, draft, reviewed = 0, [], [], [], [], 0, 0
         for slug, versions in sorted(content.pages.items()):
             page = versions.get(prefix)
             if page is None:
@@ -61,6 +105,10 @@ def translation_status(content_root: Path, translations_root: Path) -> dict[str,
             translated += 1
             if page.translated_from != versions[ENGLISH].fingerprint:
                 outdated.append(slug)
+                if facts_changed(versions[ENGLISH], page):
+                    updating.append(slug)
+            if review_due(page, today, review_due_after_days):
+                due.append(slug)
             if page.status == "reviewed":
                 reviewed += 1
             else:
@@ -70,12 +118,24 @@ def translation_status(content_root: Path, translations_root: Path) -> dict[str,
             pages={
                 "translated": translated,
                 "outdated": outdated,
+                "updating": updating,
                 "missing": missing,
                 "draft": draft,
                 "reviewed": reviewed,
+                "review_due": due,
             },
         )
     return result
+
+
+def current_status() -> dict[str, LanguageStatus]:
+    """Return the status of the app's content, with today and the review limit from the settings."""
+    return translation_status(
+        content_dir(),
+        translations_dir(),
+        today=clock.today(),
+        review_due_after_days=current_app.config["REVIEW_DUE_AFTER_DAYS"],
+    )
 
 
 def count_pot_messages(translations_root: Path) -> int:
@@ -89,61 +149,197 @@ def count_pot_messages(translations_root: Path) -> int:
         return sum(1 for message in read_po(handle) if message.id)
 
 
-def check_problems(content_root: Path, translations_root: Path, scratch: Path) -> list[str]:
-    """Return every problem a translator must fix: catalogues, front matter, page shapes."""
-    problems = compile_catalogues(translations_root, scratch, content_root.parent)
+@dataclass
+class CheckResult:
+    """What ``translations check`` found: errors stop the build; warnings and notes do not."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def source_comparison(english: Page, page: Page) -> tuple[list[str], list[str]]:
+    """Compare an outdated translation with the English it was made from; return (warnings, notes)."""
+    name = f"content/pages/{page.slug}/{page.lang}.md"
+    if not page.translated_from:
+        return [], [f"{name} has no translated_from: run mark-current after translating it"]
+    lookup = translation_history.find_source(english.path, page.translated_from)
+    if lookup.version is None:
+        return [], [f"{name} is outdated and was not compared with its English source: {lookup.reason}"]
+    parts = translation_history.page_parts(lookup.version.text)
+    if parts is None:
+        return [], []
+    label = f"en.md as translated (commit {lookup.version.commit[:7]})"
+    problems = translation_problems(
+        english, page, render_markdown(parts[2]), render_markdown(page.body), english_name=label
+    )
+    return problems, []
+
+
+def check_translations(content_root: Path, translations_root: Path, scratch: Path) -> CheckResult:
+    """Return every problem a translator must fix: catalogues, front matter, page shapes, glossary."""
+    result = CheckResult(errors=compile_catalogues(translations_root, scratch, content_root.parent))
     try:
         content = read_content(content_root)
     except ContentError as error:
-        return problems + error.problems
+        result.errors += error.problems
+        return result
     _rows, page_problems = page_rows(content)
-    return problems + page_problems
+    result.errors += page_problems
+    for versions in content.pages.values():
+        english = versions[ENGLISH]
+        for prefix, page in versions.items():
+            if prefix != ENGLISH and page.translated_from != english.fingerprint:
+                warnings, notes = source_comparison(english, page)
+                result.warnings += warnings
+                result.notes += notes
+    try:
+        findings = glossary.check_glossary(content, content_root, translations_root)
+    except ContentError as error:
+        result.errors += error.problems
+        return result
+    result.errors += [finding.message() for finding in findings if not finding.draft]
+    result.warnings += [finding.message() + " [draft]" for finding in findings if finding.draft]
+    return result
+
+
+def check_problems(content_root: Path, translations_root: Path, scratch: Path) -> list[str]:
+    """Return every error a translator must fix (see ``check_translations``)."""
+    return check_translations(content_root, translations_root, scratch).errors
+
+
+def diff_hint(slug: str, prefix: str) -> str:
+    """Return the command that shows what changed in English since a translation was made."""
+    return f"flask --app rightsinfo translations diff {slug} {prefix}"
 
 
 @translations_cli.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status_command(as_json: bool) -> None:
-    """Print interface strings and pages translated, outdated and missing, per language."""
-    status = translation_status(content_dir(), translations_dir())
+    """Print interface strings and pages translated, outdated, missing and due for review, per language."""
+    status = current_status()
     if as_json:
         data = {"languages": {prefix: asdict(item) for prefix, item in status.items()}}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(
         f"{'lang':5} {'ui ok':>6} {'fuzzy':>6} {'miss':>5} | {'pages':>5} {'outdated':>8} "
-        f"{'missing':>7} {'draft':>5} {'reviewed':>8}"
+        f"{'missing':>7} {'draft':>5} {'reviewed':>8} {'review due':>10}"
     )
     for prefix, item in status.items():
         pages = item.pages
         click.echo(
             f"{prefix:5} {item.ui['translated']:>6} {item.ui['fuzzy']:>6} {item.ui['missing']:>5} | "
             f"{pages['translated']:>5} {len(pages['outdated']):>8} {len(pages['missing']):>7} "
-            f"{pages['draft']:>5} {pages['reviewed']:>8}"
+            f"{pages['draft']:>5} {pages['reviewed']:>8} {len(pages['review_due']):>10}"
         )
         for slug in pages["outdated"]:
-            click.echo(f"      outdated: content/pages/{slug}/{prefix}.md")
+            shown = "English shown until updated" if slug in pages["updating"] else "translation shown"
+            click.echo(f"      outdated: content/pages/{slug}/{prefix}.md ({shown})")
+            click.echo(f"                what changed: {diff_hint(slug, prefix)}")
         for slug in pages["missing"]:
             click.echo(f"      missing:  content/pages/{slug}/{prefix}.md")
+        for slug in pages["review_due"]:
+            click.echo(f"      review due: content/pages/{slug}/{prefix}.md")
 
 
 @translations_cli.command("check")
 def check_command() -> None:
-    """Check catalogues and translated pages; exit non-zero with one line per problem."""
+    """Check catalogues, translated pages and the glossary; exit non-zero with one line per error."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        problems = check_problems(content_dir(), translations_dir(), Path(scratch))
-    if not problems:
-        status = translation_status(content_dir(), translations_dir())
+        result = check_translations(content_dir(), translations_dir(), Path(scratch))
+    if not result.errors:
+        status = current_status()
         for prefix, item in status.items():
             for slug in item.pages["missing"]:
                 click.echo(f"note: content/pages/{slug}/{prefix}.md is not translated yet")
-    for line in problems:
+    for line in result.notes:
+        click.echo(f"note: {line}")
+    for line in result.warnings:
+        click.echo(f"warning: {line}")
+    for line in result.errors:
         click.echo(line, err=True)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+    if result.errors:
+        click.echo(f"{len(result.errors)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo("Translations check passed.")
+    click.echo(
+        "Translations check passed"
+        + (f" with {len(result.warnings)} warning(s)." if result.warnings else ".")
+    )
+
+
+@translations_cli.command("diff")
+@click.argument("slug")
+@click.argument("lang", type=click.Choice([p for p in LOCALE_BY_PREFIX if p != ENGLISH]))
+def diff_command(slug: str, lang: str) -> None:
+    """Print the English changes since this translation was made, word by word, from the git history."""
+    folder = content_dir() / "pages" / slug
+    translation, english_name = f"content/pages/{slug}/{lang}.md", f"content/pages/{slug}/en.md"
+    path = folder / f"{lang}.md"
+    if not path.exists():
+        raise click.ClickException(f"{translation} does not exist yet: translate {english_name} as a whole")
+    problems = Problems(content_dir().parent)
+    page = read_page(path, slug, lang, sources=None, problems=problems)
+    if page is None:
+        raise click.ClickException("\n".join(problems.lines))
+    current = english_fingerprint(slug)
+    if page.translated_from == current:
+        click.echo(f"Nothing to do: {translation} follows the current {english_name}.")
+        return
+    if not page.translated_from:
+        raise click.ClickException(
+            f"{translation} does not say which English version it follows (no translated_from): compare "
+            f"it with {english_name} as a whole, then run: "
+            f"flask --app rightsinfo translations mark-current {slug} {lang}"
+        )
+    lookup = translation_history.find_source(folder / "en.md", page.translated_from)
+    if lookup.version is None:
+        click.echo(
+            f"Cannot show what changed: {lookup.reason}.\n"
+            f"Compare {translation} with {english_name} as a whole instead."
+        )
+        sys.exit(1)
+    version = lookup.version
+    new_text = (folder / "en.md").read_text(encoding="utf-8")
+    click.echo(
+        f"English changes in {english_name} since {translation} was translated\n"
+        f"(from commit {version.commit[:7]} of {version.date}: {version.subject}).\n"
+        "Removed words are in [-…-], added words in {+…+}.\n"
+    )
+    changes = translation_history.changes(version.text, new_text)
+    for line, text in changes:
+        click.echo(f"en.md:{line}: {text}" if line else f"en.md (removed): {text}")
+    if not changes:
+        click.echo("Only spacing or punctuation changed.")
+    click.echo(
+        f"\nChange the same in {translation}, then run:\n"
+        f"  flask --app rightsinfo translations mark-current {slug} {lang}"
+    )
+
+
+@translations_cli.command("glossary")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def glossary_command(as_json: bool) -> None:
+    """Print each language's key terms: the word to use and the words to avoid."""
+    try:
+        found = glossary.glossaries(translations_dir())
+    except ContentError as error:
+        raise click.ClickException("\n".join(error.problems)) from error
+    data = {
+        prefix: [{"term": t.term, "preferred": t.preferred, "avoid": t.avoid} for t in terms]
+        for prefix, terms in found.items()
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for prefix, terms in data.items():
+        click.echo(f"{prefix} ({glossary.glossary_path(translations_dir(), prefix).name}):")
+        for term in terms:
+            preferred = term["preferred"] or "(not decided yet)"
+            avoid = f"   avoid: {', '.join(term['avoid'])}" if term["avoid"] else ""
+            click.echo(f"  {term['term']}: {preferred}{avoid}")
 
 
 def set_front_matter(path: Path, updates: dict[str, str]) -> None:
@@ -190,25 +386,8 @@ def mark_current_command(slug: str, lang: str, reviewed: bool) -> None:
 
 def committed_fingerprint(path: Path) -> str | None:
     """Return the fingerprint of a page as last committed to git, if it is in git."""
-    import yaml
-
-    from rightsinfo.content import FRONT_MATTER_PATTERN
-
-    result = subprocess.run(
-        ["git", "show", f"HEAD:./{path.name}"],
-        cwd=path.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        return None
-    match = FRONT_MATTER_PATTERN.match(result.stdout)
-    if not match:
-        return None
-    data = yaml.safe_load(match.group(1)) or {}
-    body = result.stdout[match.end() :]
-    return substance_fingerprint(str(data.get("title", "")), str(data.get("summary", "")), body)
+    text = translation_history.git(["show", f"HEAD:./{path.name}"], path.parent)
+    return translation_history.fingerprint_of_text(text) if text is not None else None
 
 
 @translations_cli.command("mark-minor")

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, current_app, g
+from flask import Blueprint, g, make_response, render_template
 
 from rightsinfo import i18n
-from rightsinfo.templating import render_page
-from rightsinfo.translation_status import translation_status
+from rightsinfo.cli import translations_dir
+from rightsinfo.content import ContentError
+from rightsinfo.glossary import glossaries
+from rightsinfo.translation_status import current_status, diff_hint
 
 bp = Blueprint("translators", __name__)
 
 
 @bp.get("/translators/")
 def status_page():
-    """Show interface and page status per language, with links to each outdated or missing page."""
+    """Show status per language: outdated, missing and review-due pages, and the glossary."""
     g.language = i18n.language_by_prefix()[i18n.ENGLISH]
-    status = translation_status(
-        Path(current_app.config["CONTENT_DIR"]), Path(current_app.config["TRANSLATIONS_DIR"])
+    try:
+        terms, glossary_problems = glossaries(translations_dir()), []
+    except ContentError as error:
+        terms, glossary_problems = {}, error.problems
+    rows = [
+        (i18n.get_language(prefix), item, terms.get(prefix, [])) for prefix, item in current_status().items()
+    ]
+    # Not kept by the page cache: review due depends on today's date, and the page reads the files.
+    return make_response(
+        render_template(
+            "translators.html", rows=rows, diff_hint=diff_hint, glossary_problems=glossary_problems
+        )
     )
-    rows = [(i18n.get_language(prefix), item) for prefix, item in status.items()]
-    return render_page("translators.html", rows=rows)

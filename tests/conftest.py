@@ -33,7 +33,7 @@ def site_dirs(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-def make_app(dirs: dict[str, Path]):
+def make_app(dirs: dict[str, Path], **settings):
     """Create an app reading the given folders, with the database checked on every request."""
     return create_app(
         {
@@ -42,6 +42,7 @@ def make_app(dirs: dict[str, Path]):
             "TRANSLATIONS_DIR": str(dirs["translations"]),
             "INSTANCE_PATH": str(dirs["instance"]),
             "DB_CHECK_INTERVAL_SECONDS": 0.0,
+            **settings,
         }
     )
 

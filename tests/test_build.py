@@ -79,7 +79,8 @@ def test_translated_numbers_must_match_the_english_page(site_dirs):
     page.write_text(page.read_text().replace("۷۲", "۴۸"))
     with pytest.raises(ContentError) as failure:
         build(site_dirs)
-    assert "content/pages/alpha/ps.md: numbers differ" in str(failure.value)
+    assert "content/pages/alpha/ps.md:8: 48 is not in en.md (it appears 1 time here)" in str(failure.value)
+    assert "content/pages/alpha/ps.md: 72 is missing (en.md has it 1 time)" in str(failure.value)
 
 
 def test_eastern_digits_count_as_the_same_numbers(site_dirs):

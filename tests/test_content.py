@@ -26,8 +26,12 @@ def test_every_topic_page_exists_in_all_five_languages():
 
 @pytest.mark.parametrize("slug", TOPICS)
 def test_translated_pages_keep_the_numbers_links_and_headings_of_english(slug):
-    english = shape_of(render_markdown(CONTENT.pages[slug]["en"].body))
+    """Current translations only: an English correction publishes before translators catch up."""
+    source = CONTENT.pages[slug]["en"]
+    english = shape_of(render_markdown(source.body))
     for lang, page in CONTENT.pages[slug].items():
+        if lang != "en" and page.translated_from != source.fingerprint:
+            continue
         shape = shape_of(render_markdown(page.body))
         assert shape.numbers == english.numbers, f"{slug}/{lang}.md numbers differ"
         assert shape.links == english.links, f"{slug}/{lang}.md links differ"

@@ -26,8 +26,12 @@ def cli(site_dirs, *args):
 
 
 def status_json(site_dirs) -> dict:
-    """Return `translations status --json` for the fixture site."""
-    result = cli(site_dirs, "translations", "status", "--json")
+    """Return `translations status --json` for the fixture site, on a day its pages are not due."""
+    result = (
+        make_app(site_dirs, TODAY="2026-12-01")
+        .test_cli_runner()
+        .invoke(args=["translations", "status", "--json"])
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["languages"]
 
@@ -41,7 +45,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_status_json_has_the_documented_shape_and_counts(site_dirs):
     status = status_json(site_dirs)
-    assert set(status) == {"ps", "prs", "ar", "ur"}
+    assert set(status) == {"en", "ps", "prs", "ar", "ur"}
     ps = status["ps"]
     assert set(ps) == {"ui", "pages"}
     assert set(ps["ui"]) == {"translated", "fuzzy", "missing"}
@@ -50,10 +54,13 @@ def test_status_json_has_the_documented_shape_and_counts(site_dirs):
     assert ps["pages"] == {
         "translated": 1,
         "outdated": [],
+        "updating": [],
         "missing": ["about", "beta"],
         "draft": 1,
         "reviewed": 0,
+        "review_due": [],
     }
+    assert status["en"]["pages"]["review_due"] == []
     assert status["ar"]["pages"]["outdated"] == ["alpha"]
     assert status["ar"]["pages"]["reviewed"] == 1
 

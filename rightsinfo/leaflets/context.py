@@ -78,7 +78,11 @@ def text_notices(record: dict, language: i18n.Language, reader: i18n.Language) -
     """Return what ``reader`` must know about a text in ``language``: missing, draft or outdated."""
     name = language_name(language.prefix)
     notices = []
-    if record["text_lang"] != language.prefix:
+    if record.get("status") == "updating":
+        # Translators: %(language)s is the name of the reader's language.
+        template = _("The %(language)s translation is being updated; the current English text is shown.")
+        notices.append(isolated(template, reader, language=name))
+    elif record["text_lang"] != language.prefix:
         # Translators: %(language)s is a language name, e.g. Pashto.
         template = _("There is no %(language)s translation of this text yet; the English text is shown.")
         notices.append(isolated(template, reader, language=name))
