@@ -45,6 +45,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from rightsinfo import db, i18n
+from rightsinfo.bidi import isolate_html
 from rightsinfo.errors import error_page
 from rightsinfo.pages import conn, take_language
 from rightsinfo.serving import encoded_response, make_entry, mark_cacheable
@@ -178,7 +179,8 @@ class Renderer:
         try:
             if self._fonts is None:
                 self._load()
-            document = HTML(string=html, base_url=base_url, url_fetcher=LocalFilesOnly())
+            # Latin names inside right-to-left text keep their order: the same isolation as the web pages.
+            document = HTML(string=isolate_html(html), base_url=base_url, url_fetcher=LocalFilesOnly())
             return document.write_pdf(stylesheets=[self._stylesheet], font_config=self._fonts)
         finally:
             self._lock.release()

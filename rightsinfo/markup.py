@@ -18,7 +18,7 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "bdi", "blockquote",
     "br", "hr", "code", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "bdi": {"dir", "class"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "bdi": {"dir", "class", "lang"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"https", "http", "tel", "mailto"}
 
 EASTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

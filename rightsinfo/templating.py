@@ -13,6 +13,7 @@ from flask import render_template as flask_render_template
 from flask_babel import gettext as _
 
 from rightsinfo import i18n
+from rightsinfo.bidi import isolate_html
 from rightsinfo.build import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
@@ -83,7 +84,10 @@ def plain_label(labels: dict, key: str) -> str:
 
 def render_page(template: str, **context) -> object:
     """Render a template into a response that the page cache may keep for this content version."""
-    response = current_app.make_response(flask_render_template(template, **context))
+    html = flask_render_template(template, **context)
+    if i18n.current_language().is_rtl:
+        html = isolate_html(html)
+    response = current_app.make_response(html)
     return mark_cacheable(response)
 
 
