@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from babel import Locale, UnknownLocaleError
 
 from rightsinfo.i18n import get_language
+from rightsinfo.markup import EASTERN_DIGITS, tel_link_texts
 
 UNDETERMINED_LATIN = "und-Latn"
 UNDETERMINED_CYRILLIC = "und-Cyrl"
@@ -262,3 +263,40 @@ def isolate_page_html(html: str, prefix: str) -> str:
     if language is None or not language.is_rtl:
         return html
     return isolate_html(html, "rtl", language.tag)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What translators type: plain text, and phone numbers in the digits that are dialled.
+
+# The pan-European number the pages discuss (and tell readers not to rely on): people dial it, so it
+# is written 0–9 like the numbers in emergency.yaml.
+EUROPEAN_EMERGENCY_NUMBER = "112"
+EASTERN_DIGIT_RUN = re.compile("[۰-۹٠-٩]+")
+DIALLED_TEXT = re.compile(r"[0-9+() -]+")
+
+
+def typed_text_problems(text: str, body: str | None, phone_numbers: set[str]) -> list[tuple[int, str]]:
+    """Return (line, message) for direction marks, and for phone numbers not written 0–9, in a content file.
+
+    ``body`` is the Markdown part of a page file (None for YAML files): the text of its ``tel:`` links
+    is checked too, since that is what a reader copies or reads out.
+    """
+    problems = bidi_control_problems(text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in EASTERN_DIGIT_RUN.finditer(line):
+            written = match.group().translate(EASTERN_DIGITS)
+            if written in phone_numbers:
+                problems.append(
+                    (number, f"phone number {match.group()} must be written in 0–9 digits: {written}")
+                )
+    if body is not None:
+        first_line = text[: len(text) - len(body)].count("\n")
+        for line, link_text in tel_link_texts(body):
+            if not DIALLED_TEXT.fullmatch(link_text):
+                problems.append(
+                    (
+                        first_line + line,
+                        f"the text of a phone link must be the number in 0–9 digits: '{link_text}'",
+                    )
+                )
+    return sorted(problems)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from rightsinfo.bidi import EUROPEAN_EMERGENCY_NUMBER, typed_text_problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.markup import normalise_contact
 from rightsinfo.vocabulary import (
     CONTACT_KINDS,
     CONTACT_LABELS,
@@ -606,6 +608,19 @@ def read_card(path: Path, problems: Problems) -> Card | None:
     )
 
 
+def check_typed_text(
+    content_dir: Path, pages: dict, emergency: list, organisations: list, problems: Problems
+) -> None:
+    """Refuse direction marks typed into any content file, and phone numbers written in other digits."""
+    bodies = {page.path: page.body for versions in pages.values() for page in versions.values()}
+    numbers = {EUROPEAN_EMERGENCY_NUMBER} | {number.number for number in emergency}
+    numbers |= {contact.value for org in organisations for contact in org.contacts if contact.kind == "phone"}
+    digits = {normalise_contact(number).lstrip("+") for number in numbers}
+    for path in sorted([*content_dir.rglob("*.md"), *content_dir.rglob("*.yaml")]):
+        for line, message in typed_text_problems(path.read_text(encoding="utf-8"), bodies.get(path), digits):
+            problems.add(path, message, line)
+
+
 def read_content(content_dir: Path) -> Content:
     """Read and check the whole content folder, raising ContentError listing every problem."""
     problems = Problems(content_dir.parent)
@@ -622,6 +637,7 @@ def read_content(content_dir: Path) -> Content:
         for path in sorted((content_dir / "cards").glob("*.yaml"))
         if (card := read_card(path, problems)) is not None
     ]
+    check_typed_text(content_dir, pages, emergency, organisations, problems)
     problems.raise_if_any()
     cards.sort(key=lambda card: (card.order, card.id))
     return Content(sources, emergency, pages, organisations, cards)
