@@ -66,12 +66,21 @@ def is_strong_ltr(character: str) -> bool:
     return unicodedata.bidirectional(character) == "L"
 
 
-def _breaks_run(text: str, index: int) -> bool:
-    """Return whether the character at ``index`` ends any left-to-right run it is in."""
+def _breaks_run(text: str, index: int, bracket_depth: int = 0) -> bool:
+    """Return whether the character at ``index`` ends any left-to-right run it is in.
+
+    A list comma inside brackets the run opened ("Ministry (of Interior, Border Police)") is part of
+    one name, not a list.
+    """
     character = text[index]
     if character in ARABIC_PUNCTUATION or unicodedata.bidirectional(character) in RUN_BREAKING_CLASSES:
         return True
-    return character in LIST_SEPARATORS and index + 1 < len(text) and text[index + 1].isspace()
+    return (
+        bracket_depth == 0
+        and character in LIST_SEPARATORS
+        and index + 1 < len(text)
+        and text[index + 1].isspace()
+    )
 
 
 def _balance_brackets(text: str, start: int, end: int) -> tuple[int, int]:
@@ -117,10 +126,11 @@ def latin_runs(text: str) -> list[tuple[int, int]]:
             index += 1
             continue
         start, end = index, index + 1
-        scan = index + 1
-        while scan < len(text) and not _breaks_run(text, scan):
+        scan, depth = index + 1, 0
+        while scan < len(text) and not _breaks_run(text, scan, depth):
             if is_strong_ltr(text[scan]):
                 end = scan + 1
+            depth += (text[scan] in BRACKET_PAIRS) - (text[scan] in CLOSING_BRACKETS and depth > 0)
             scan += 1
         while end < len(text) and text[end] in ATTACHED_CHARACTERS and not _breaks_run(text, end):
             end += 1

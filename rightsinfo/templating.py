@@ -41,6 +41,11 @@ def digits_filter(value: object) -> str:
     return i18n.localise_digits(str(value), i18n.current_language())
 
 
+def names_filter(names: list[str]) -> str:
+    """Join a list of names (cities) with the reader's language's commas and 'and'."""
+    return i18n.format_names(names, i18n.current_language())
+
+
 def tel_href(number: str) -> str:
     """Return the tel: URL for a phone number as dialled (digits and a leading +)."""
     return "tel:" + normalise_contact(number)
@@ -96,6 +101,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
     app.jinja_env.filters["tel_href"] = tel_href
+    app.jinja_env.filters["names"] = names_filter
     app.jinja_env.globals.update(
         languages=i18n.languages,
         alternate_urls=alternate_urls,

@@ -36,6 +36,11 @@ def test_each_name_of_a_comma_list_is_isolated_on_its_own():
     assert runs_of("IDEAS، جو UNHCR کی ساتھی تنظیم ہے") == ["IDEAS", "UNHCR"]
 
 
+def test_a_comma_inside_a_names_brackets_does_not_split_the_name():
+    name = "Asylum Office (Ministry of Interior, Border Police Directorate)"
+    assert runs_of(f"{name} و") == [name]
+
+
 def test_a_sentence_full_stop_stays_outside_but_an_abbreviation_keeps_its_dots():
     assert runs_of("UNHCR. بیا") == ["UNHCR"]
     assert runs_of("AC Vranje: Radnička b.b. ته") == ["AC Vranje: Radnička b.b."]
