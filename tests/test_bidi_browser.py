@@ -17,6 +17,7 @@ from browser import Server, build, copy_real_site, launch_chromium
 from playwright.sync_api import sync_playwright
 
 from rightsinfo.bidi import latin_runs
+from rightsinfo.i18n import get_language
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +157,14 @@ def test_latin_runs_sit_in_the_order_of_the_right_to_left_text_at_360_px(site, p
             problems += [f"{path}: {problem}" for problem in misordered(block["text"], words, boxes)]
     assert checked_runs > 10, "the sample pages should have Latin names in right-to-left text"
     assert not problems, "\n".join(problems)
+
+
+LIST_STYLE_JS = "() => getComputedStyle(document.querySelector('main ol')).listStyleType"
+
+
+@pytest.mark.parametrize("lang", ("en", *RTL_PREFIXES))
+def test_numbered_lists_count_in_the_digits_of_the_running_text(site, page, lang):
+    language = get_language(lang)
+    expected = "persian" if language.digits == "۰۱۲۳۴۵۶۷۸۹" else "decimal"
+    page.goto(site.base_url + f"/{lang}/asylum/")
+    assert page.evaluate(LIST_STYLE_JS) == expected
