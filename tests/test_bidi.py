@@ -172,3 +172,12 @@ def crawl(client, prefix: str) -> dict[str, list[str]]:
 def test_no_latin_run_is_left_unisolated_on_any_page(real_app, prefix):
     loose = crawl(real_app.test_client(), prefix)
     assert loose == {}
+
+
+@pytest.mark.parametrize("prefix", RTL_PREFIXES)
+def test_error_pages_isolate_latin_too(client, prefix):
+    response = client.get(f"/{prefix}/no-such-page/")
+    assert response.status_code == 404
+    parser = LooseLatin()
+    parser.feed(response.get_data(as_text=True))
+    assert parser.loose == []
