@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlite_utils
 
 from rightsinfo import search_index
+from rightsinfo.bidi import isolate_page_html
 from rightsinfo.catalogues import catalogue_paths, check_placeholders, compile_catalogue
 from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
@@ -86,7 +87,7 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
     rendered: dict[tuple[str, str], str] = {}
     for slug, versions in content.pages.items():
         for lang, page in versions.items():
-            rendered[slug, lang] = render_markdown(page.body)
+            rendered[slug, lang] = isolate_page_html(render_markdown(page.body), lang)
     problems += check_contact_links(content, rendered)
     for slug, versions in content.pages.items():
         english = versions[ENGLISH]

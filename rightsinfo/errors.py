@@ -6,6 +6,7 @@ from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from rightsinfo import i18n
+from rightsinfo.bidi import isolate_html
 from rightsinfo.db import SiteNotBuilt
 
 
@@ -18,7 +19,8 @@ def language_of_path() -> i18n.Language:
 def error_page(status: int):
     """Render the error page for ``status`` in the path's language."""
     g.language = language_of_path()
-    return render_template("error.html", status=status), status
+    html = render_template("error.html", status=status)
+    return (isolate_html(html) if g.language.is_rtl else html), status
 
 
 def init_app(app: Flask) -> None:

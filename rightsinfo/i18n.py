@@ -13,6 +13,7 @@ converted here from the locale's default numbering system (Pashto and Dari use �
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -210,3 +211,18 @@ def use_catalogues(app, directory: str) -> None:
     if config.translation_directories != [directory]:
         config.translation_directories[:] = [directory]
         config.instance.domain_instance.cache.clear()
+
+
+def format_names(names: list[str], language: Language) -> str:
+    """Join names as the language lists them ('Belgrade، Šid او Subotica'), so they read in its order.
+
+    CLDR's Dari pattern carries a right-to-left mark, which the isolation of each name makes
+    unnecessary, and its Arabic pattern glues و to the next word, which a Latin name is not part of.
+    """
+    from babel.lists import format_list
+
+    if not names:
+        return ""
+    text = format_list(list(names), locale=language.locale)
+    text = text.replace("\u200f", "")
+    return re.sub(r"(?<=\sو)(?=[^\s\u0600-\u06ff])", " ", text) if language.prefix == "ar" else text

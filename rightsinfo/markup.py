@@ -18,7 +18,7 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "bdi", "blockquote",
     "br", "hr", "code", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "bdi": {"dir", "class"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "bdi": {"dir", "class", "lang"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"https", "http", "tel", "mailto"}
 
 EASTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -121,3 +121,31 @@ def normalise_contact(value: str) -> str:
         return value
     value = value.translate(EASTERN_DIGITS)
     return ("+" if value.lstrip().startswith("+") else "") + re.sub(r"\D", "", value)
+
+
+def tel_link_texts(body: str) -> list[tuple[int, str]]:
+    """Return (line within the Markdown, shown text) of every ``tel:`` link in page Markdown."""
+    found = []
+    for block in MARKDOWN.parse(body):
+        if block.type != "inline" or not block.children or block.map is None:
+            continue
+        inside, shown = False, []
+        for token in block.children:
+            if token.type == "link_open" and (token.attrGet("href") or "").startswith("tel:"):
+                inside, shown = True, []
+            elif token.type == "link_close" and inside:
+                found.append((block.map[0] + 1 + _line_within(block.children, token), "".join(shown)))
+                inside = False
+            elif inside and token.type in ("text", "code_inline"):
+                shown.append(token.content)
+    return found
+
+
+def _line_within(children: list, token) -> int:
+    """Return how many line breaks precede ``token`` inside its paragraph."""
+    breaks = 0
+    for child in children:
+        if child is token:
+            return breaks
+        breaks += child.type in ("softbreak", "hardbreak")
+    return breaks

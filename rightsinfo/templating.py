@@ -14,6 +14,7 @@ from flask import render_template as flask_render_template
 from flask_babel import gettext as _
 
 from rightsinfo import clock, i18n
+from rightsinfo.bidi import isolate_html
 from rightsinfo.config import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
@@ -47,6 +48,11 @@ def newest_date(values: Iterable[str | None]) -> str | None:
     """Return the newest of some ISO dates of any precision ('2013', '2025-07', a day), or None."""
     dates = [as_day(value) for value in values if value]
     return max(dates).isoformat() if dates else None
+
+
+def names_filter(names: list[str]) -> str:
+    """Join a list of names (cities) with the reader's language's commas and 'and'."""
+    return i18n.format_names(names, i18n.current_language())
 
 
 def tel_href(number: str) -> str:
@@ -102,7 +108,10 @@ def plain_label(labels: dict, key: str) -> str:
 
 def render_page(template: str, **context) -> object:
     """Render a template into a response that the page cache may keep for this content version."""
-    response = current_app.make_response(flask_render_template(template, **context))
+    html = flask_render_template(template, **context)
+    if i18n.current_language().is_rtl:
+        html = isolate_html(html)
+    response = current_app.make_response(html)
     return mark_cacheable(response)
 
 
@@ -111,6 +120,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
     app.jinja_env.filters["tel_href"] = tel_href
+    app.jinja_env.filters["names"] = names_filter
     app.jinja_env.globals.update(
         languages=i18n.languages,
         alternate_urls=alternate_urls,

@@ -6,6 +6,7 @@ content uses, so tests exercise every feature without depending on what editors 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,14 @@ TESTS_DIR = Path(__file__).parent
 FIXTURE_CONTENT = TESTS_DIR / "fixtures" / "content"
 FIXTURE_TRANSLATIONS = TESTS_DIR / "fixtures" / "translations"
 PROJECT_DIR = TESTS_DIR.parent
+
+
+ISOLATED_RUN = re.compile(r'<bdi dir="ltr" lang="und-(?:Latn|Cyrl)">([^<]*)</bdi>')
+
+
+def without_isolation(html: str) -> str:
+    """Return a page's HTML with the <bdi> around Latin runs in right-to-left text taken out."""
+    return ISOLATED_RUN.sub(r"\1", html)
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rightsinfo.bidi import isolate_html
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -73,7 +75,8 @@ class Renderer:
         try:
             if self._fonts is None:
                 self._load()
-            document = HTML(string=html, base_url=base_url, url_fetcher=LocalFilesOnly())
+            # Latin names inside right-to-left text keep their order: the same isolation as the web pages.
+            document = HTML(string=isolate_html(html), base_url=base_url, url_fetcher=LocalFilesOnly())
             return document.write_pdf(stylesheets=[self._stylesheet], font_config=self._fonts)
         finally:
             self._lock.release()

@@ -1,0 +1,72 @@
+"""Wording that native reviewers corrected stays corrected, in pages, records, cards and catalogues.
+
+Each phrase below misled a reader in review (a negation that forbids instead of releasing, two names
+for one office, two words for one thing); a test fails if one comes back through a later edit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import PROJECT_DIR
+
+from rightsinfo.catalogues import catalogue_paths
+from rightsinfo.content import read_content
+
+CONTENT = read_content(PROJECT_DIR / "content")
+
+
+def texts(lang: str) -> list[tuple[str, str]]:
+    """Return (where, text) for every text of a language: pages, organisation records and cards."""
+    found = [
+        (f"pages/{slug}/{lang}.md", f"{page.title}\n{page.summary}\n{page.body}")
+        for slug, versions in CONTENT.pages.items()
+        if (page := versions.get(lang))
+    ]
+    found += [
+        (f"organisations/{o.id}", o.text[lang]["summary"]) for o in CONTENT.organisations if lang in o.text
+    ]
+    found += [(f"cards/{card.id}", card.text[lang]) for card in CONTENT.cards if lang in card.text]
+    return found
+
+
+def occurrences(lang: str, pattern: str) -> list[str]:
+    """Return where a pattern occurs in a language's texts."""
+    return [where for where, text in texts(lang) if re.search(pattern, text)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "pattern", "why"),
+    [
+        ("ar", "لا يجب", "reads as 'you must not': write لا يلزمك / لا يُشترط"),
+        ("ar", "المفوضية الصربية", "readers take المفوضية for UNHCR: write مفوضية اللاجئين والهجرة (KIRS)"),
+        ("ar", "أمين المظالم", "the Protector of Citizens is حامي المواطنين everywhere"),
+        ("ps", "یوازې ماشوم", "can read 'only a child': write بې سرپرسته ماشوم"),
+        ("ps", "ژباړونک", "one word for interpreter: ژباړن"),
+        ("ps", "غواړم پناه وغواړم", "the verb twice: زه پناه غواړم"),
+        ("ps", "دا ځای معلومات ورکول", "the past transitive takes دې"),
+        ("prs", "پس فرستادن به زور", "one term for pushback: پوش‌بک"),
+        ("prs", "ایستگاه پولیس", "a police station is حوزهٔ پولیس"),
+        ("ur", "IDEAS، UNHCR", "made UNHCR read as IDEAS's partner"),
+        ("ur", "کسی بڑے ادارے", "a higher authority is اعلیٰ ادارہ"),
+        ("ur", "جن کی ٹریفکنگ ہوئی", "people are victims: جو انسانی ٹریفکنگ کا شکار ہوئے"),
+        ("ur", "غیر سرکاری کیمپ", "informal camps are غیر رسمی کیمپ"),
+        ("ur", r"[A-Za-z0-9]، \d", "a date or age right after a Latin name: put an Urdu word between"),
+    ],
+)
+def test_corrected_wording_does_not_come_back(lang, pattern, why):
+    assert occurrences(lang, pattern) == [], why
+
+
+def test_dari_interface_asks_politely():
+    catalogue = read_po(catalogue_paths(PROJECT_DIR / "translations")["fa_AF"].open("rb"))
+    informal = [m.id for m in catalogue if m.string in ("نشان بده", "چاپ ورقه", "چاپ ورقه‌ها")]
+    assert informal == []
+
+
+def test_every_catalogue_names_its_last_translator():
+    for locale, path in catalogue_paths(PROJECT_DIR / "translations").items():
+        catalogue = read_po(path.open("rb"))
+        assert catalogue.last_translator and "FULL NAME" not in catalogue.last_translator, locale
