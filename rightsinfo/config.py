@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LEAFLET_QUEUE_WAIT_SECONDS", 2.0, "How long a PDF request waits for a render slot."),
     Setting("CONTACT_STALE_AFTER_DAYS", 183, "Contacts older than this show 'may be out of date'."),
     Setting("DB_CHECK_INTERVAL_SECONDS", 1.0, "How often a worker looks for a rebuilt database."),
+    Setting("FEEDBACK_EMAIL", "", "Address for 'Report a mistake' links (empty: no link anywhere)."),
 )
 
 
