@@ -1,4 +1,4 @@
-"""'Report a mistake': a mailto: link in the reader's language when FEEDBACK_EMAIL is set, nothing when not."""
+"""'Report a mistake': a mailto: link in the reader's language when FEEDBACK_EMAIL is set, else nothing."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ READER_PAGES = ("/{lang}/asylum/", "/{lang}/organisations/astra/", "/{lang}/card
 def feedback_app(tmp_path_factory):
     """The real content and catalogues, with an address for mistakes."""
     instance = tmp_path_factory.mktemp("feedback-instance")
-    dirs = {"content": PROJECT_DIR / "content", "translations": PROJECT_DIR / "translations", "instance": instance}
+    dirs = {"content": PROJECT_DIR / "content", "translations": PROJECT_DIR / "translations"}
+    dirs["instance"] = instance
     build_site(dirs["content"], dirs["translations"], instance)
     app = make_app(dirs)
     app.config.update(FEEDBACK_EMAIL=ADDRESS, PUBLIC_BASE_URL="https://help.example.org")
