@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import PROJECT_DIR, make_app
 
-from rightsinfo import db
+from rightsinfo import create_app, db
 from rightsinfo.build import build_site
 from rightsinfo.pages import conn
 
@@ -99,7 +99,9 @@ def test_leaflet_gives_the_address_only_when_one_is_set(site_dirs, tmp_path):
     without = app.test_client().get("/en/alpha/leaflet.pdf")
     assert without.status_code == 200
     assert "Write to" not in pdf_text(without.data, tmp_path)
-    app.config["FEEDBACK_EMAIL"] = ADDRESS
-    with_address = app.test_client().get("/en/alpha/leaflet.pdf")
+    # A second app on the same folder, as after a restart with the setting: the PDF saved on disk
+    # by the first must not be served again without the line.
+    app_with_address = create_app({**app.config, "FEEDBACK_EMAIL": ADDRESS})
+    with_address = app_with_address.test_client().get("/en/alpha/leaflet.pdf")
     assert with_address.status_code == 200
     assert f"Something wrong on this leaflet? Write to {ADDRESS}" in pdf_text(with_address.data, tmp_path)
