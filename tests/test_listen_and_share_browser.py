@@ -146,6 +146,7 @@ def test_without_javascript_there_is_no_listen_control_and_the_guide_link_downlo
     try:
         assert not page.locator("[data-read-aloud]").is_visible()
         assert page.locator("[data-read-aloud] button:visible").count() == 0
+        assert not page.locator(".share-qr").is_visible()  # the QR code needs the script
         link = page.locator("[data-share-guide] a[download]")
         assert link.get_attribute("download") == "rightsinfo-ur.html"
         assert link.get_attribute("href") == "/ur/guide.html"

@@ -127,11 +127,32 @@
    WhatsApp, Signal or Bluetooth; elsewhere it downloads the file. Either way the script keeps the
    copy it fetched in its own cache, so the next tap works without a connection; offline, before
    any copy exists, it says that the guide needs a connection once. The guide is not in the offline
-   pack: it would take the pack past its budget. */
+   pack: it would take the pack past its budget. A QR code of the page's public address, for a second
+   phone to scan, opens below the link. */
 (function () {
   'use strict';
+  var QR_SIZE_PX = 164;
   var box = document.querySelector('[data-share-guide]');
-  if (!box || !window.fetch || !window.Blob) return; // the plain download link stays
+  if (!box) return;
+  var qr = box.querySelector('[data-share-qr]');
+  if (qr) {
+    qr.hidden = false;
+    // The QR code of this page's public address, fetched from this site only when opened.
+    qr.addEventListener('toggle', function () {
+      if (!qr.open || qr.querySelector('img')) return;
+      var image = document.createElement('img');
+      image.src = qr.getAttribute('data-share-qr');
+      image.width = image.height = QR_SIZE_PX;
+      image.alt = qr.querySelector('summary').textContent;
+      var address = document.createElement('bdi');
+      address.dir = 'ltr';
+      address.className = 'url';
+      address.textContent = qr.getAttribute('data-address');
+      qr.appendChild(image);
+      qr.appendChild(address);
+    });
+  }
+  if (!window.fetch || !window.Blob) return; // the plain download link stays
   var link = box.querySelector('[data-share-file]');
   var note = box.querySelector('[data-share-note]');
   var url = link.getAttribute('href');
