@@ -15,7 +15,7 @@
 (function () {
   'use strict';
   var control = document.querySelector('[data-read-aloud]');
-  var root = document.querySelector('[data-read-aloud-root]');
+  var root = control && control.nextElementSibling; // the article (or the cards) it reads
   var synth = window.speechSynthesis;
   if (!control || !root || !synth || !window.SpeechSynthesisUtterance) return;
 
