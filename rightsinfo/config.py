@@ -26,7 +26,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", str(PROJECT_DIR / "content"), "Folder of Markdown pages and YAML records."),
     Setting("TRANSLATIONS_DIR", str(PROJECT_DIR / "translations"), "Folder of gettext catalogues."),
     Setting("INSTANCE_PATH", "", "Folder for the built database and caches (empty: ./instance)."),
-    Setting("PUBLIC_BASE_URL", "https://rightsinfo.example", "Public address printed on leaflets."),
+    Setting(
+        "PUBLIC_BASE_URL", "https://rightsinfo.example", "Public address printed on leaflets and in QR codes."
+    ),
     Setting("PUBLISHER", "rightsinfo volunteers", "Publisher's name in leaflet footers."),
     Setting("HSTS", False, "Send Strict-Transport-Security (only when served over HTTPS)."),
     Setting("LEAFLET_MAX_CONCURRENT_RENDERS", 1, "Cold PDF renders allowed at once per worker."),
