@@ -64,13 +64,20 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(site):
-    """A Chromium page 320 px wide."""
+def chromium():
+    """Debian's Chromium, one for the module (Playwright's sync API allows one at a time)."""
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        context = browser.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(site, chromium):
+    """A Chromium page 320 px wide."""
+    context = chromium.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.parametrize("lang", PREFIXES)
@@ -101,11 +108,10 @@ def test_tap_targets_are_at_least_48_px_and_nothing_scrolls_sideways(site, page,
 
 
 @pytest.mark.parametrize("lang", PREFIXES)
-def test_pages_with_listen_share_and_report_controls_open_stay_clean(site, lang):
+def test_pages_with_listen_share_and_report_controls_open_stay_clean(site, chromium, lang):
     """axe, tap targets and width with every new control shown: reading, the QR code open."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+    context = chromium.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+    try:
         voices = [{"lang": VOICES[lang], "name": "Voice"}]
         context.add_init_script(script=f"({SPEECH_STUB})({voices!r})")
         page = context.new_page()
@@ -127,5 +133,6 @@ def test_pages_with_listen_share_and_report_controls_open_stay_clean(site, lang)
                 problems.append(f"{url}: {small}")
             if page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
                 problems.append(f"{url}: wider than the 320 px screen")
-        browser.close()
+    finally:
+        context.close()
     assert not problems, "\n".join(problems)
