@@ -35,12 +35,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         directory,
         errors,
+        feedback,
         guide,
         i18n,
         leaflets,
         offline,
         pages,
         search,
+        sharing,
         templating,
         translators,
     )
@@ -48,7 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets):
+    feedback.init_app(app)
+    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing):
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
     serving.install(app, cache, lambda: database.version)

@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
         "REVIEW_DUE_AFTER_DAYS", 365, "Pages last reviewed longer ago than this are listed as review due."
     ),
     Setting("TODAY", "", "Fix today's date (YYYY-MM-DD) for tests and rehearsals; empty: the real date."),
+    Setting("FEEDBACK_EMAIL", "", "Address for 'Report a mistake' links (empty: no link anywhere)."),
 )
 
 

@@ -49,7 +49,7 @@ ERROR_PAGE = "/404.html"
 # Deeper than any route, so the 404 page in that language links to the homes, not to more 404s.
 MISSING_PAGE = "/no/such/page/404.html"
 # Form actions are not followed: a GET form always adds a query, which a static host ignores.
-LINK_ATTRIBUTES = frozenset({"href", "src"})
+LINK_ATTRIBUTES = frozenset({"href", "src", "data-share-qr"})  # the QR code the footer opens
 CSS_URL_PATTERN = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 11

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser import Server, build, copy_real_site, launch_chromium
+from browser_stubs import SPEECH_STUB
 from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
@@ -44,23 +47,43 @@ SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll('a, button, 
   .map(([el, box]) => `${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${box.width}x${box.height}`)"""
 
 
+# A voice per page language, as a phone with each would have; Dari gets the Persian fallback.
+VOICES = {"en": "en-GB", "ps": "ps-AF", "prs": "fa-IR", "ar": "ar-EG", "ur": "ur-PK"}
+CONTROL_PATHS = ("/{lang}/asylum/", "/{lang}/organisations/astra/", "/{lang}/cards/")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The real site, built and served by gunicorn for the whole module."""
+    """The real site, with an address for "Report a mistake", served by gunicorn for the whole module."""
     dirs = copy_real_site(tmp_path_factory.mktemp("a11y"))
     build(dirs)
-    with Server(dirs) as server:
-        yield server
+    saved = os.environ.get("RIGHTSINFO_FEEDBACK_EMAIL")
+    os.environ["RIGHTSINFO_FEEDBACK_EMAIL"] = "corrections@example.org"
+    try:
+        with Server(dirs) as server:
+            yield server
+    finally:
+        if saved is None:
+            os.environ.pop("RIGHTSINFO_FEEDBACK_EMAIL", None)
+        else:
+            os.environ["RIGHTSINFO_FEEDBACK_EMAIL"] = saved
 
 
 @pytest.fixture(scope="module")
-def page(site):
-    """A Chromium page 320 px wide."""
+def chromium():
+    """Debian's Chromium, one for the module (Playwright's sync API allows one at a time)."""
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        context = browser.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(site, chromium):
+    """A Chromium page 320 px wide."""
+    context = chromium.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.parametrize("lang", PREFIXES)
@@ -87,4 +110,35 @@ def test_tap_targets_are_at_least_48_px_and_nothing_scrolls_sideways(site, page,
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             problems.append(f"{url}: {overflow}px wider than the 320 px screen")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", PREFIXES)
+def test_pages_with_listen_share_and_report_controls_open_stay_clean(site, chromium, lang):
+    """axe, tap targets and width with every new control shown: reading, the QR code open."""
+    context = chromium.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+    try:
+        voices = [{"lang": VOICES[lang], "name": "Voice"}]
+        context.add_init_script(script=f"({SPEECH_STUB})({voices!r})")
+        page = context.new_page()
+        axe = Axe()
+        problems = []
+        for path in CONTROL_PATHS:
+            url = site.base_url + path.format(lang=lang)
+            page.goto(url)
+            page.locator("[data-read-start]").click()  # fails if the control is not shown
+            page.locator(".share-qr summary").click()
+            page.locator(".share-qr img").wait_for(state="visible")
+            assert page.locator(".read-aloud-current").count() == 1, url
+            assert page.locator(".report-mistake a[href^='mailto:']").count() == 1, url
+            results = axe.run(page, options=AXE_OPTIONS)
+            if results.violations_count:
+                problems.append(f"{url}:\n{results.generate_report()}")
+            small = page.evaluate(SMALL_TARGETS_JS, MIN_TAP_TARGET_PX)
+            if small:
+                problems.append(f"{url}: {small}")
+            if page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
+                problems.append(f"{url}: wider than the 320 px screen")
+    finally:
+        context.close()
     assert not problems, "\n".join(problems)

@@ -49,7 +49,10 @@ def cache_root(app: Flask) -> Path:
 def cache_dir(app: Flask) -> Path:
     """Return the folder of leaflets for the current content and code versions."""
     version = site_of(app).database.version
-    return cache_root(app) / f"{version}-{code_version()}"
+    # The settings printed on a leaflet: a changed address must not leave the old one in saved PDFs.
+    printed = "\n".join(app.config[name] for name in ("PUBLIC_BASE_URL", "FEEDBACK_EMAIL"))
+    settings = hashlib.sha256(printed.encode()).hexdigest()[:8]
+    return cache_root(app) / f"{version}-{code_version()}-{settings}"
 
 
 def read_cached(path: Path) -> bytes | None:

@@ -121,3 +121,110 @@
     }
   }, function () { register(false); });
 })();
+
+/* Send to a friend: the footer link to the one-file guide (/<lang>/guide.html). Where the phone can
+   share files (navigator.canShare), a tap hands the guide to the share sheet as a file, for
+   WhatsApp, Signal or Bluetooth; elsewhere it downloads the file. Either way the script keeps the
+   copy it fetched in its own cache, so the next tap works without a connection; offline, before
+   any copy exists, it says that the guide needs a connection once. The guide is not in the offline
+   pack: it would take the pack past its budget. A QR code of the page's public address, for a second
+   phone to scan, opens below the link. */
+(function () {
+  'use strict';
+  var QR_SIZE_PX = 164;
+  var box = document.querySelector('[data-share-guide]');
+  if (!box) return;
+  var qr = box.querySelector('[data-share-qr]');
+  if (qr) {
+    qr.hidden = false;
+    // The QR code of this page's public address, fetched from this site only when opened.
+    qr.addEventListener('toggle', function () {
+      if (!qr.open || qr.querySelector('img')) return;
+      var image = document.createElement('img');
+      image.src = qr.getAttribute('data-share-qr');
+      image.width = image.height = QR_SIZE_PX;
+      image.alt = qr.querySelector('summary').textContent;
+      var address = document.createElement('bdi');
+      address.dir = 'ltr';
+      address.className = 'url';
+      address.textContent = qr.getAttribute('data-address');
+      qr.appendChild(image);
+      qr.appendChild(address);
+    });
+  }
+  if (!window.fetch || !window.Blob) return; // the plain download link stays
+  var link = box.querySelector('[data-share-file]');
+  var note = box.querySelector('[data-share-note]');
+  var url = link.getAttribute('href');
+  var name = link.getAttribute('download');
+  // Not "rightsinfo-<lang>-…": the service worker deletes those caches when a new pack arrives.
+  var GUIDE_CACHE = 'rightsinfo-guide';
+  var DOWNLOAD_URL_LIFETIME_MS = 60000;
+
+  function canShareFiles() {
+    try {
+      return Boolean(navigator.canShare && navigator.share &&
+        navigator.canShare({ files: [new File([''], name, { type: 'text/html' })] }));
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function say(text) {
+    note.textContent = text || '';
+    note.hidden = !text;
+  }
+
+  function saved() {
+    if (!window.caches) return Promise.resolve(undefined);
+    return caches.open(GUIDE_CACHE).then(function (cache) { return cache.match(url); }, function () {});
+  }
+
+  /* Fetch the guide and keep a copy; a failed fetch or a copy that cannot be kept is not fatal. */
+  function fetched() {
+    return fetch(url, { credentials: 'same-origin' }).then(function (response) {
+      if (!response.ok) throw new Error(url + ': ' + response.status);
+      if (!window.caches) return response;
+      var copy = response.clone();
+      return caches.open(GUIDE_CACHE)
+        .then(function (cache) { return cache.put(url, copy); })
+        .then(function () { return response; }, function () { return response; });
+    });
+  }
+
+  /* The guide as a Blob: a fresh copy online, the kept copy offline (or when the network fails). */
+  function guide() {
+    var first = navigator.onLine === false ? saved().then(function (copy) { return copy || fetched(); }) : fetched();
+    return first.catch(saved).then(function (response) {
+      if (!response) throw new Error('no copy of the guide on this phone');
+      return response.blob();
+    });
+  }
+
+  function download(blob) {
+    var anchor = document.createElement('a');
+    anchor.href = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
+    anchor.download = name;
+    anchor.hidden = true;
+    document.body.appendChild(anchor);
+    anchor.click();
+    anchor.remove();
+    setTimeout(function () { URL.revokeObjectURL(anchor.href); }, DOWNLOAD_URL_LIFETIME_MS);
+  }
+
+  link.addEventListener('click', function (event) {
+    event.preventDefault();
+    say('');
+    guide().then(function (blob) {
+      var file = new File([blob], name, { type: 'text/html' });
+      if (!canShareFiles() || !navigator.canShare({ files: [file] })) return download(blob);
+      return navigator.share({ files: [file] }).catch(function (error) {
+        // The reader closed the sheet: nothing to do. Anything else (e.g. the tap's permission ran
+        // out while the guide downloaded): save the file instead, so the tap is never lost.
+        if (!error || error.name !== 'AbortError') download(blob);
+      });
+    }, function () {
+      say(box.getAttribute('data-needs-connection'));
+    });
+  });
+})();
