@@ -17,6 +17,9 @@ from babel.messages.pofile import read_po
 
 from rightsinfo.i18n import LOCALE_BY_PREFIX
 
+# The template catalogue in translations/, made by `translations extract`.
+POT_NAME = "messages.pot"
+
 
 @dataclass(frozen=True)
 class CatalogueStatus:

@@ -1,19 +1,16 @@
-"""Translators' commands: what is translated, outdated or missing; checks; and upkeep.
+"""Translators' commands: what is translated, outdated or missing, due for review; checks; diffs.
 
 Status is read straight from the files in ``content/`` and ``translations/`` (no build needed), so a
 translator sees the effect of an edit at once. A translated page records ``translated_from``, the
 fingerprint of the English page it follows (see ``content.substance_fingerprint``); when the English
 page changes in substance the fingerprints differ and the translation is outdated. Translators never
-compute fingerprints: ``mark-current`` writes them, and ``mark-minor`` carries them over an English
-edit that changed no meaning.
+compute fingerprints: ``mark-current`` and ``mark-minor`` (in ``translation_upkeep``) write them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,17 +21,17 @@ from flask.cli import AppGroup
 
 from rightsinfo import clock, glossary, translation_history
 from rightsinfo.build import compile_catalogues, page_rows
-from rightsinfo.catalogues import catalogue_paths, catalogue_status
+from rightsinfo.catalogues import POT_NAME, catalogue_paths, catalogue_status
 from rightsinfo.content import ContentError, Page, Problems, read_content, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation_shape import facts_differ, translation_problems
-
-POT_NAME = "messages.pot"
-FRONT_MATTER_END = re.compile(r"\A(---\s*\n.*?\n)(---\s*(?:\n|\Z))", re.DOTALL)
+from rightsinfo.translation_upkeep import UPKEEP_COMMANDS, english_fingerprint
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
+for upkeep_command in UPKEEP_COMMANDS:
+    translations_cli.add_command(upkeep_command)
 
 
 @dataclass
@@ -48,7 +45,8 @@ class LanguageStatus:
 def review_due(page: Page, today: dt.date, after_days: int) -> bool:
     """Return whether a page was never reviewed, or last reviewed longer ago than ``after_days``."""
     reviewed = getattr(page, "reviewed", None)
-    return reviewed is None or (today - reviewed).days > after_days
+    # A review dated only by month or year counts from its first day: due sooner, never later.
+    return reviewed is None or (today - reviewed.first_day()).days > after_days
 
 
 def facts_changed(english: Page, translation: Page) -> bool:
@@ -340,124 +338,3 @@ def glossary_command(as_json: bool) -> None:
             preferred = term["preferred"] or "(not decided yet)"
             avoid = f"   avoid: {', '.join(term['avoid'])}" if term["avoid"] else ""
             click.echo(f"  {term['term']}: {preferred}{avoid}")
-
-
-def set_front_matter(path: Path, updates: dict[str, str]) -> None:
-    """Set ``key: value`` lines in a page's front matter, keeping every other line as it is."""
-    text = path.read_text(encoding="utf-8")
-    match = FRONT_MATTER_END.match(text)
-    if not match:
-        raise click.ClickException(f"{path}: no front matter found")
-    head = match.group(1)
-    for key, value in updates.items():
-        line = f"{key}: {value}\n"
-        pattern = re.compile(rf"^{re.escape(key)}\s*:.*\n", re.MULTILINE)
-        head = pattern.sub(line, head, count=1) if pattern.search(head) else head + line
-    path.write_text(head + match.group(2) + text[match.end() :], encoding="utf-8")
-
-
-def english_fingerprint(slug: str) -> str:
-    """Return the current fingerprint of an English page, reading only that page."""
-    path = content_dir() / "pages" / slug / "en.md"
-    if not path.exists():
-        raise click.ClickException(f"no page '{slug}' in content/pages/")
-    problems = Problems(content_dir().parent)
-    page = read_page(path, slug, ENGLISH, sources=None, problems=problems)
-    if page is None:
-        raise click.ClickException("\n".join(problems.lines))
-    return page.fingerprint
-
-
-@translations_cli.command("mark-current")
-@click.argument("slug")
-@click.argument("lang", type=click.Choice([p for p in LOCALE_BY_PREFIX if p != ENGLISH]))
-@click.option("--reviewed", is_flag=True, help="Also mark it reviewed by a native speaker.")
-def mark_current_command(slug: str, lang: str, reviewed: bool) -> None:
-    """Record that a translation follows the current English page (after translating it)."""
-    path = content_dir() / "pages" / slug / f"{lang}.md"
-    if not path.exists():
-        raise click.ClickException(f"{path} does not exist yet")
-    updates = {"translated_from": english_fingerprint(slug)}
-    if reviewed:
-        updates["status"] = "reviewed"
-    set_front_matter(path, updates)
-    click.echo(f"{path}: marked current" + (" and reviewed" if reviewed else ""))
-
-
-def committed_fingerprint(path: Path) -> str | None:
-    """Return the fingerprint of a page as last committed to git, if it is in git."""
-    text = translation_history.git(["show", f"HEAD:./{path.name}"], path.parent)
-    return translation_history.fingerprint_of_text(text) if text is not None else None
-
-
-@translations_cli.command("mark-minor")
-@click.argument("slug")
-@click.option("--since", "previous", help="Fingerprint before the edit (default: from git HEAD).")
-def mark_minor_command(slug: str, previous: str | None) -> None:
-    """Mark an English edit as minor: translations current before it stay current."""
-    english = content_dir() / "pages" / slug / "en.md"
-    previous = previous or committed_fingerprint(english)
-    if previous is None:
-        raise click.ClickException("cannot tell the version before the edit: give --since")
-    current = english_fingerprint(slug)
-    changed = 0
-    for prefix in LOCALE_BY_PREFIX:
-        path = english.parent / f"{prefix}.md"
-        if prefix == ENGLISH or not path.exists():
-            continue
-        if f"translated_from: {previous}" in path.read_text(encoding="utf-8"):
-            set_front_matter(path, {"translated_from": current})
-            changed += 1
-    click.echo(f"{changed} translation(s) of '{slug}' carried over to {current}")
-
-
-def pot_messages(path: Path) -> list[tuple]:
-    """Return what a template catalogue says, without its header's dates."""
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    return [
-        (repr(m.id), repr(m.context), tuple(m.auto_comments), tuple(sorted(m.flags))) for m in catalog if m.id
-    ]
-
-
-@translations_cli.command("extract")
-def extract_command() -> None:
-    """Refresh translations/messages.pot from code and templates (sorted, no line numbers).
-
-    The file is replaced only when a message changed, so its creation date does not churn diffs.
-    """
-    import tempfile
-
-    pot = translations_dir() / POT_NAME
-    with tempfile.TemporaryDirectory() as scratch:
-        fresh = Path(scratch) / POT_NAME
-        subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-             "--no-location", "--sort-output", "--add-comments=Translators:", "-k", "_l",
-             "--project=rightsinfo", "--version=1", "--copyright-holder=rightsinfo volunteers",
-             "--msgid-bugs-address=translators@rightsinfo.example", "--no-wrap",
-             "-o", str(fresh), "."],
-            cwd=content_dir().parent,
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        if pot.exists() and pot_messages(pot) == pot_messages(fresh):
-            click.echo(f"{pot} is up to date")
-            return
-        pot.write_bytes(fresh.read_bytes())
-    click.echo(f"wrote {pot}")
-
-
-@translations_cli.command("update")
-def update_command() -> None:
-    """Merge messages.pot into every catalogue without fuzzy guesses (pybabel update -N)."""
-    for locale, po_path in catalogue_paths(translations_dir()).items():
-        command = "update" if po_path.exists() else "init"
-        args = [sys.executable, "-m", "babel.messages.frontend", command, "-i",
-                str(translations_dir() / POT_NAME), "-d", str(translations_dir()), "-l", locale,
-                "--no-wrap"]  # fmt: skip
-        if command == "update":
-            args += ["-N", "--ignore-obsolete"]
-        subprocess.run(args, check=True)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from babel.dates import get_month_names
-from conftest import make_app
+from conftest import make_app, without_isolation
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
@@ -32,7 +32,7 @@ def edit(path, old: str, new: str) -> None:
 def record_dates(html: str) -> str:
     """Return the text of the lines that date a record and its contacts (not the English source list)."""
     lines = re.findall(r'class="(?:checked|reviewed)">(.*?)</(?:span|p)>', html, re.DOTALL)
-    return visible_text(" | ".join(lines))
+    return visible_text(without_isolation(" | ".join(lines)))
 
 
 def visible_text(html: str) -> str:

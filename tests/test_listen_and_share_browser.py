@@ -82,7 +82,8 @@ def first_section_text(site, path: str) -> tuple[str, str]:
     body = fetch_text(site.base_url + path)
     match = re.search(r"<h1>.*?</svg>\s*(.*?)</h1>\s*<p>(.*?)</p>", body, re.DOTALL)
     assert match, path
-    return html.unescape(match.group(1)).strip(), html.unescape(re.sub("<[^>]+>", "", match.group(2))).strip()
+    title, paragraph = (html.unescape(re.sub("<[^>]+>", "", part)).strip() for part in match.groups())
+    return title, paragraph
 
 
 def fetch_text(url: str) -> str:

@@ -159,7 +159,11 @@
     }
     block.forEach(function (piece) {
       var primary = primaryOf(piece[1]);
-      if (primary === 'en' && pagePrimary !== 'en') {
+      if (primary === 'und') {
+        // A Latin run the build isolated (<bdi lang="und-Latn">): a name or a Serbian term, read by an
+        // English voice where there is one, without its brackets, and otherwise skipped.
+        if (englishVoice) add(piece[0].replace(/[()[\]]/g, ' '), 'en', englishVoice);
+      } else if (primary === 'en' && pagePrimary !== 'en') {
         if (englishVoice) add(piece[0], 'en', englishVoice);
       } else if (primary === pagePrimary) {
         if (!rightToLeft) return add(piece[0], pageLang, voice.main);
