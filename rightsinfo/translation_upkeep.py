@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from rightsinfo import translation_history
 from rightsinfo.catalogues import POT_NAME, catalogue_paths
@@ -51,6 +52,7 @@ def english_fingerprint(slug: str) -> str:
 
 
 @click.command("mark-current")
+@with_appcontext
 @click.argument("slug")
 @click.argument("lang", type=click.Choice([p for p in LOCALE_BY_PREFIX if p != ENGLISH]))
 @click.option("--reviewed", is_flag=True, help="Also mark it reviewed by a native speaker.")
@@ -73,6 +75,7 @@ def committed_fingerprint(path: Path) -> str | None:
 
 
 @click.command("mark-minor")
+@with_appcontext
 @click.argument("slug")
 @click.option("--since", "previous", help="Fingerprint before the edit (default: from git HEAD).")
 def mark_minor_command(slug: str, previous: str | None) -> None:
@@ -105,6 +108,7 @@ def pot_messages(path: Path) -> list[tuple]:
 
 
 @click.command("extract")
+@with_appcontext
 def extract_command() -> None:
     """Refresh translations/messages.pot from code and templates (sorted, no line numbers).
 
@@ -133,6 +137,7 @@ def extract_command() -> None:
 
 
 @click.command("update")
+@with_appcontext
 def update_command() -> None:
     """Merge messages.pot into every catalogue without fuzzy guesses (pybabel update -N)."""
     for locale, po_path in catalogue_paths(translations_dir()).items():
