@@ -9,7 +9,8 @@ each entry holds the bytes the app serves; entry paths follow the export's file 
 breaks when one ZIM mixes languages.
 
 Kiwix has its own search and needs no offline pack, so the service worker, its registration script,
-the manifest, the offline page, the one-file guide and the app's search page are left out, and pages
+the manifest, the offline page, the one-file guide and the app's search page are left out, and so are
+the scripts (a ZIM is read as plain pages: the controls they reveal stay hidden). Pages
 are rewritten so that their links are relative and stay inside the file (``zim_pages``). Nothing is
 fetched from outside.
 
@@ -39,6 +40,7 @@ from rightsinfo import db, i18n
 from rightsinfo.config import placeholder_address_warning
 from rightsinfo.export import Pending, fetch, file_for_url, internal_links, leaflet_urls
 from rightsinfo.offline import pack_urls
+from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import public_url
 from rightsinfo.zim_pages import article_text, page_title, rewrite_css, rewrite_html, word_prefixes
@@ -159,6 +161,10 @@ class Book:
     metadata: dict[str, str]
 
 
+# The address of a page's QR code, relative to the page (see sharing.py).
+QR_CODE_SUFFIX = "/" + QR_FILE_NAME
+
+
 def left_out_urls(lang: str) -> set[str]:
     """Return the addresses of the language that a ZIM leaves out, because Kiwix does their job."""
     assets = current_site().assets
@@ -170,7 +176,8 @@ def left_out_urls(lang: str) -> set[str]:
         url_for("search.results", lang=lang),
         url_for("guide.guide", lang=lang),
     }
-    return urls | {assets.url(name) for name in ("offline.js", "search.js") if name in assets.urls}
+    scripts = ("offline.js", "search.js", "listen.js")
+    return urls | {assets.url(name) for name in scripts if name in assets.urls}
 
 
 def seed_urls(app: Flask, lang: str, included: Callable[[str], bool]) -> list[str]:
@@ -241,7 +248,9 @@ def collect_book(
     metadata = book_metadata(manifest, lang, built_at, creator, publisher or creator, source)
 
     def included(path: str) -> bool:
-        return path.startswith((f"/{lang}/", "/static/")) and path not in left_out
+        # A page's QR code opens from a script the ZIM leaves out, so no reader could reach it.
+        in_book = path.startswith((f"/{lang}/", "/static/")) and not path.endswith(QR_CODE_SUFFIX)
+        return in_book and path not in left_out
 
     queue = seed_urls(app, lang, included)
     linked_from: dict[str, str | None] = dict.fromkeys(queue)
