@@ -16,12 +16,14 @@ test or benchmark can start it, use it and stop it.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from dataclasses import dataclass
 
 READ_BYTES = 4096  # small pieces, so connections sharing the line take turns
 START_TIMEOUT_SECONDS = 10.0
+REQUEST_LINE = re.compile(rb"^[A-Z]+ (\S+) HTTP/1\.[01]\r\n")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class ThrottlingProxy:
         self.port = 0
         self.bytes_down = 0
         self.bytes_up = 0
+        self.bytes_by_path: dict[str, int] = {}
         self.cut_path: bytes | None = None
         self.cut_after_bytes = 0
         self.is_cut = False
@@ -108,6 +111,11 @@ class ThrottlingProxy:
     def reset_counts(self) -> None:
         """Start counting bytes from zero."""
         self.bytes_down = self.bytes_up = 0
+        self.bytes_by_path = {}
+
+    def bytes_for(self, path_prefix: str) -> int:
+        """Return the bytes sent down in answer to requests whose path starts with ``path_prefix``."""
+        return sum(size for path, size in self.bytes_by_path.items() if path.startswith(path_prefix))
 
     def cut_during(self, path_prefix: str, after_bytes: int) -> None:
         """Drop the link once ``after_bytes`` of a response to ``path_prefix…`` have gone down."""
@@ -190,6 +198,10 @@ class ThrottlingProxy:
                 writer.write(data)
                 await writer.drain()
                 if self.is_cut:
+                    # The bytes sent arrive (a clean close, not a reset that could discard them);
+                    # every other connection just stops.
+                    self._writers.discard(writer)
+                    writer.close()
                     self._drop_all()
                     return
 
@@ -208,9 +220,15 @@ class ThrottlingProxy:
         """Count the bytes passing; when cutting, send only up to the limit and mark the link cut."""
         if upstream:
             self.bytes_up += len(data)
+            request_line = REQUEST_LINE.match(data)
+            if request_line:  # HTTP/1.1 without pipelining: what comes down now answers this request
+                state["path"] = request_line.group(1).decode("latin-1")
             if self.cut_path is not None and (b"GET " + self.cut_path) in data:
                 state["cutting"] = True
             return data
+        path = state.get("path", "")
+        self.bytes_by_path[path] = self.bytes_by_path.get(path, 0) + len(data)
+        original = data
         if state["cutting"]:
             room = self.cut_after_bytes - state["sent"]
             if room <= len(data):
@@ -218,4 +236,5 @@ class ThrottlingProxy:
                 self.is_cut = True
             state["sent"] += len(data)
         self.bytes_down += len(data)
+        self.bytes_by_path[path] -= len(original) - len(data)
         return data

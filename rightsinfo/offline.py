@@ -14,23 +14,37 @@ Decisions, and why:
   writes Dari dates in the solar calendar.
 * With a service worker the search page is answered in the browser (``static/search.js``) from
   ``search-pack.json``, online too: one version everywhere, and the query never leaves the phone.
+* The worker saves the whole language in one request, ``/<lang>/offline-pack/<version>/0``: every
+  pack URL's headers and body, one JSON line each, compressed as a whole. One compressed stream is
+  half the bytes of the files compressed one by one (pages share their frame) and costs one round
+  trip instead of a dozen, so on a slow link saving takes about as long as the bytes take to arrive.
+  The version in the address means one response is always one version; an old version is a ``404``.
+* The worker stores each line as soon as it has arrived, so a save cut off keeps every page that
+  came whole. The next attempt asks for ``/<lang>/offline-pack/<version>/<n>``: the same pack from
+  line ``n``, the first one missing, so it fetches only what is missing. A suffix rather than an
+  HTTP Range: a range of a compressed stream cannot be decompressed on its own, and a suffix is
+  compressed by itself. The whole pack is made once per version and kept like a page; a suffix is
+  rare (only after a cut) and compressed quickly for the one request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import hashlib
 import json
+import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, url_for
+import brotli
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from rightsinfo import db, i18n
 from rightsinfo.i18n import current_language
 from rightsinfo.pages import conn, take_language
-from rightsinfo.serving import mark_cacheable
+from rightsinfo.serving import mark_cacheable, preferred_encoding
 from rightsinfo.templating import render_page, site
 
 bp = Blueprint("offline", __name__)
@@ -39,6 +53,16 @@ bp.url_value_preprocessor(take_language)
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SW_TEMPLATE = "sw.js"
 THEME_COLOUR = "#0b4f8a"
+PACK_MIMETYPE = "application/x-ndjson"
+# Headers that describe one transfer, not the file: the worker's copy is stored decoded.
+PACK_DROPPED_HEADERS = frozenset(
+    {"content-encoding", "content-length", "etag", "vary", "date", "server", "connection", "set-cookie"}
+)
+PACK_SUFFIX_BROTLI_QUALITY = 5  # a suffix is compressed per request: fast, a few percent larger
+PACK_SUFFIX_GZIP_LEVEL = 6
+
+pack_lines_lock = threading.Lock()
+pack_lines_by_language: dict[str, tuple[str, list[str]]] = {}
 
 
 @functools.cache
@@ -130,6 +154,7 @@ def service_worker(lang: str):
         version=pack_version(),
         lang=lang,
         urls=json.dumps(pack_urls(lang)),
+        pack_path=url_for("offline.pack", lang=lang, version=pack_version(), start=0).removesuffix("0"),
         offline_url=url_for("offline.offline_page", lang=lang),
         search_url=url_for("search.results", lang=lang),
     )
@@ -137,6 +162,68 @@ def service_worker(lang: str):
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = url_for("pages.home", lang=lang)
     return mark_cacheable(response)
+
+
+@bp.get("/<lang>/offline-pack/<version>/<int:start>")
+def pack(lang: str, version: str, start: int):
+    """Return the language's pack from line ``start``: a first line naming the version, then a line per URL.
+
+    Another version than the one served now is a ``404``, so a worker never stores a mix.
+    """
+    if version != pack_version():
+        abort(404)
+    lines = pack_lines(lang, version)
+    if start >= len(lines):
+        abort(404)
+    head = json.dumps({"version": version, "lang": lang, "start": start, "total": len(lines)})
+    body = "\n".join([head, *lines[start:]]) + "\n"
+    response = Response(body, mimetype=PACK_MIMETYPE)
+    if start == 0:
+        return mark_cacheable(response)
+    return compressed_once(response)
+
+
+def pack_lines(lang: str, version: str) -> list[str]:
+    """Return one JSON line per pack URL with the headers and body it is served with; once per version."""
+    with pack_lines_lock:
+        made = pack_lines_by_language.get(lang)
+    if made is not None and made[0] == version:
+        return made[1]
+    app = current_app._get_current_object()
+    lines = []
+    # A context of its own: the pages are asked for as a browser would, through the page cache.
+    with app.app_context():
+        client = app.test_client()
+        for url in pack_urls(lang):
+            response = client.get(url, headers={"Accept-Encoding": "identity"})
+            if response.status_code != 200:
+                raise RuntimeError(f"pack URL {url} answers {response.status_code}")
+            headers = {
+                name.lower(): value
+                for name, value in response.headers.items()
+                if name.lower() not in PACK_DROPPED_HEADERS
+            }
+            entry = {"u": url, "h": headers, "b": response.get_data(as_text=True)}
+            lines.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    with pack_lines_lock:
+        pack_lines_by_language[lang] = (version, lines)
+    return lines
+
+
+def compressed_once(response: Response) -> Response:
+    """Compress a one-off response quickly in the encoding the client prefers, past the page cache."""
+    body = response.get_data()
+    encoding = preferred_encoding(request.headers.get("Accept-Encoding"))
+    if encoding == "br":
+        body = brotli.compress(body, quality=PACK_SUFFIX_BROTLI_QUALITY)
+    elif encoding == "gzip":
+        body = gzip.compress(body, compresslevel=PACK_SUFFIX_GZIP_LEVEL, mtime=0)
+    response.set_data(body)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    response.direct_passthrough = True  # already compressed: the page cache's compression skips it
+    return response
 
 
 @bp.get("/<lang>/search-pack.json")
