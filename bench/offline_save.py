@@ -15,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.server import gunicorn, http_get
@@ -31,7 +32,9 @@ GOAL_FLOOR_FACTOR = 1.3
 GOAL_ROUND_TRIPS = 6
 STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offline-state')"
 POLL_SECONDS = 0.02
-WARM_UP_REQUESTS = 8  # each gunicorn worker fills its own page cache: ask often enough to reach them all
+WARM_UP_ROUNDS = 4  # each gunicorn worker fills its own page cache and packs: ask often enough to reach all
+WARM_UP_PARALLEL = 8
+WARM_UP_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 def warm_up(base_url: str, lang: str) -> None:
@@ -42,10 +45,12 @@ def warm_up(base_url: str, lang: str) -> None:
         for prefix in ("var PACK_URLS = ", "var PACK_PATH = "):
             if line.startswith(prefix):
                 value = json.loads(line.removeprefix(prefix).rstrip(";"))
-                urls += value if isinstance(value, list) else [value + "0"]
-    for _round in range(WARM_UP_REQUESTS):
-        for url in urls:
-            http_get(base_url, url, {"Accept-Encoding": "gzip, deflate, br"})
+                # The pack is made once per worker: ask for it as often as there are requests in flight.
+                urls += value if isinstance(value, list) else [value + "0"] * WARM_UP_PARALLEL
+    # Side by side, so that every gunicorn worker gets some of them.
+    with ThreadPoolExecutor(WARM_UP_PARALLEL) as pool:
+        for _round in range(WARM_UP_ROUNDS):
+            list(pool.map(lambda url: http_get(base_url, url, WARM_UP_HEADERS), urls))
 
 
 def one_save(browser, proxy: ThrottlingProxy, lang: str) -> dict:

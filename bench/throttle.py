@@ -8,9 +8,9 @@ connection shares the one radio. The bytes counted are those sent towards the br
 of a download is ``bytes_down * 8 / bits_per_second``.
 
 It can also cut a download part way: after ``cut_after_bytes`` bytes of a response to a request whose
-path starts with ``cut_path``, every connection is dropped and new ones are refused until ``restore()``,
-as when a reader walks out of the Wi-Fi. It runs its own asyncio loop in a thread, so a synchronous
-test or benchmark can start it, use it and stop it.
+path starts with ``cut_path``, nothing more passes, every connection is dropped half a second later,
+and new ones are refused until ``restore()``, as when a reader walks out of the Wi-Fi. It runs its own
+asyncio loop in a thread, so a synchronous test or benchmark can start it, use it and stop it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 READ_BYTES = 4096  # small pieces, so connections sharing the line take turns
 START_TIMEOUT_SECONDS = 10.0
+CUT_STALL_SECONDS = 0.5
 REQUEST_LINE = re.compile(rb"^[A-Z]+ (\S+) HTTP/1\.[01]\r\n")
 
 
@@ -198,10 +199,9 @@ class ThrottlingProxy:
                 writer.write(data)
                 await writer.drain()
                 if self.is_cut:
-                    # The bytes sent arrive (a clean close, not a reset that could discard them);
-                    # every other connection just stops.
-                    self._writers.discard(writer)
-                    writer.close()
+                    # A lost signal stalls before anything fails: what was sent is read, then the
+                    # connections drop (a browser drops the unread bytes of a failed response).
+                    await asyncio.sleep(CUT_STALL_SECONDS)
                     self._drop_all()
                     return
 

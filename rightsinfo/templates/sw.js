@@ -93,34 +93,43 @@ function storeLine(cache, saved, line, state) {
   return cache.put(entry.u, new Response(entry.b, { status: 200, headers: entry.h })).then(function () {
     saved[entry.u] = true;
     progress.done += 1;
-    return tellPages(progressMessage());
+    tellPages(progressMessage()); // not waited for: the next line need not wait for the pages
   });
 }
 
-/* Fetch the pack from line ``start`` and store each line as it arrives, in order. */
+/* Fetch the pack from line ``start`` and store each line as soon as it has arrived. */
 function savePackFrom(cache, saved, start) {
   var url = PACK_PATH + start;
-  return fetch(url, { cache: 'no-store', credentials: 'same-origin', redirect: 'error' }).then(function (response) {
+  var options = { cache: 'no-store', credentials: 'same-origin', redirect: 'error' };
+  return fetch(url, options).then(function (response) {
     if (response.status === 404) throw new VersionGone();
     if (!response.ok || response.type !== 'basic' || response.redirected || !response.body) {
       throw new Error(url + ': ' + response.status);
     }
-    var reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    // Read as fast as bytes come, never waiting for the cache: a failed stream drops what it holds
+    // unread, and every line that arrived must be kept.
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
     var state = { head: null, rest: '' };
+    var stored = [];
+    function take(text) {
+      var lines = (state.rest + text).split('\n');
+      state.rest = lines.pop();
+      lines.forEach(function (line) { stored.push(storeLine(cache, saved, line, state)); });
+    }
     function next() {
       return reader.read().then(function (chunk) {
-        if (chunk.done) {
-          if (state.rest) throw new Error('the pack ends part way through a line');
-          return;
-        }
-        var lines = (state.rest + chunk.value).split('\n');
-        state.rest = lines.pop();
-        return lines.reduce(function (previous, line) {
-          return previous.then(function () { return storeLine(cache, saved, line, state); });
-        }, Promise.resolve()).then(next);
-      });
+        if (chunk.done) return take(decoder.decode());
+        take(decoder.decode(chunk.value, { stream: true }));
+        return next();
+      }, function (error) { return error; });
     }
-    return next();
+    return next().then(function (error) {
+      return Promise.all(stored).then(function () {
+        if (error) throw error;
+        if (state.rest) throw new Error('the pack ends part way through a line');
+      });
+    });
   });
 }
 
@@ -144,16 +153,17 @@ function savePack(cache) {
 
 self.addEventListener('install', function (event) {
   progress = { done: 0, total: PACK_URLS.length, failed: false };
+  var dropped = dropOtherPartialPacks(); // beside the download: it touches other caches only
   event.waitUntil(
-    dropOtherPartialPacks()
-      .then(function () { return caches.open(CACHE_NAME); })
+    caches.open(CACHE_NAME)
       .then(savePack)
+      .then(function () { return dropped; })
       .catch(function (error) {
         progress.failed = true;
         // A cut keeps what arrived for the next attempt; a version the server dropped goes.
         var cleared = error instanceof VersionGone ? caches.delete(CACHE_NAME) : Promise.resolve();
         return cleared.then(function () {
-          return tellPages({ type: 'failed', version: VERSION });
+          return tellPages({ type: 'failed', version: VERSION, reason: String(error && error.message) });
         }).then(function () { throw error; });
       })
   );
