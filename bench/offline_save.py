@@ -46,7 +46,7 @@ def warm_up(base_url: str, lang: str) -> None:
             if line.startswith(prefix):
                 value = json.loads(line.removeprefix(prefix).rstrip(";"))
                 # The pack is made once per worker: ask for it as often as there are requests in flight.
-                urls += value if isinstance(value, list) else [value + "0"] * WARM_UP_PARALLEL
+                urls += value if isinstance(value, list) else [value + "0.ndjson"] * WARM_UP_PARALLEL
     # Side by side, so that every gunicorn worker gets some of them.
     with ThreadPoolExecutor(WARM_UP_PARALLEL) as pool:
         for _round in range(WARM_UP_ROUNDS):

@@ -127,7 +127,7 @@ def pack_path(client, lang: str) -> str:
     match = PACK_PATH_PATTERN.search(body)
     if match is None:
         raise RuntimeError(f"/{lang}/sw.js names no PACK_PATH")
-    return json.loads(match.group(1)) + "0"
+    return json.loads(match.group(1)) + "0.ndjson"
 
 
 def offline_packs(client) -> dict[str, dict]:

@@ -14,18 +14,19 @@ Decisions, and why:
   writes Dari dates in the solar calendar.
 * With a service worker the search page is answered in the browser (``static/search.js``) from
   ``search-pack.json``, online too: one version everywhere, and the query never leaves the phone.
-* The worker saves the whole language in one request, ``/<lang>/offline-pack/<version>/0``: every
+* The worker saves the whole language in one request, ``/<lang>/offline-pack/<version>/0.ndjson``: every
   pack URL's headers and body, one JSON line each, compressed as a whole. One compressed stream is
   half the bytes of the files compressed one by one (pages share their frame) and costs one round
   trip instead of a dozen, so on a slow link saving takes about as long as the bytes take to arrive.
   The version in the address means one response is always one version; an old version is a ``404``.
 * The worker stores each line as soon as it has arrived, so a save cut off keeps every page that
-  came whole. The next attempt asks for ``/<lang>/offline-pack/<version>/<n>``: the same pack from
+  came whole. The next attempt asks for ``/<lang>/offline-pack/<version>/<n>.ndjson``: the pack from
   line ``n``, the first one missing, so it fetches only what is missing. A suffix rather than an
   HTTP Range: a range of a compressed stream cannot be decompressed on its own, and a suffix is
   compressed by itself. The whole pack is made once per version and kept like a page; a suffix is
   rare (only after a cut) and compressed quickly for the one request. Both are flushed after every
-  line, so each line can be stored the moment its bytes are in.
+  line, so each line can be stored the moment its bytes are in. A static export holds the whole
+  pack only: there a suffix is a ``404`` and the worker asks for the whole pack again.
 """
 
 from __future__ import annotations
@@ -157,7 +158,9 @@ def service_worker(lang: str):
         version=pack_version(),
         lang=lang,
         urls=json.dumps(pack_urls(lang)),
-        pack_path=url_for("offline.pack", lang=lang, version=pack_version(), start=0).removesuffix("0"),
+        pack_path=url_for("offline.pack", lang=lang, version=pack_version(), start=0).removesuffix(
+            "0.ndjson"
+        ),
         offline_url=url_for("offline.offline_page", lang=lang),
         search_url=url_for("search.results", lang=lang),
     )
@@ -167,7 +170,7 @@ def service_worker(lang: str):
     return mark_cacheable(response)
 
 
-@bp.get("/<lang>/offline-pack/<version>/<int:start>")
+@bp.get("/<lang>/offline-pack/<version>/<int:start>.ndjson")
 def pack(lang: str, version: str, start: int):
     """Return the language's pack from line ``start``: a first line naming the version, then a line per URL.
 

@@ -167,7 +167,9 @@ def test_pack_fits_the_budget_compressed_with_brotli_and_with_gzip(real_app):
     for prefix in PREFIXES:
         sizes = {}
         for encoding in ("br", "gzip"):
-            response = client.get(pack_path(client, prefix) + "0", headers={"Accept-Encoding": encoding})
+            response = client.get(
+                pack_path(client, prefix) + "0.ndjson", headers={"Accept-Encoding": encoding}
+            )
             assert response.headers["Content-Encoding"] == encoding
             sizes[encoding] = len(response.get_data())
         files_br = sum(
@@ -189,7 +191,7 @@ def test_pack_carries_every_url_as_served_in_one_version(real_app, prefix):
     urls = pack_urls(client, prefix)
     path = pack_path(client, prefix)
     assert path == f"/{prefix}/offline-pack/{pack_version(client, prefix)}/"
-    head, *entries = pack_lines(client.get(path + "0"))
+    head, *entries = pack_lines(client.get(path + "0.ndjson"))
     assert head == {"version": pack_version(client, prefix), "lang": prefix, "start": 0, "total": len(urls)}
     assert [entry["u"] for entry in entries] == urls, "every pack URL once, in the worker's order"
     for entry in entries:
@@ -204,20 +206,21 @@ def test_pack_from_a_line_carries_only_the_rest_compressed(real_app):
     client = real_app.test_client()
     urls = pack_urls(client, "ps")
     path = pack_path(client, "ps")
-    whole = client.get(path + "0", headers={"Accept-Encoding": "gzip"})
+    whole = client.get(path + "0.ndjson", headers={"Accept-Encoding": "gzip"})
     start = len(urls) * 2 // 3
-    rest = client.get(f"{path}{start}", headers={"Accept-Encoding": "gzip"})
+    rest = client.get(f"{path}{start}.ndjson", headers={"Accept-Encoding": "gzip"})
     assert rest.status_code == 200 and rest.headers["Content-Encoding"] == "gzip"
     assert len(rest.get_data()) < len(whole.get_data()) * 0.6
-    head, *entries = pack_lines(client.get(f"{path}{start}"))
+    head, *entries = pack_lines(client.get(f"{path}{start}.ndjson"))
     assert head["start"] == start and head["total"] == len(urls)
     assert [entry["u"] for entry in entries] == urls[start:]
 
 
 @pytest.mark.parametrize(
     "address",
-    ["/ps/offline-pack/0123456789ab/0", "/ps/offline-pack/{version}/999", "/ps/offline-pack/{version}/-1",
-     "/ps/offline-pack/{version}/x", "/xx/offline-pack/{version}/0", "/ps/offline-pack/{version}/"],
+    ["/ps/offline-pack/0123456789ab/0.ndjson", "/ps/offline-pack/{version}/999.ndjson",
+     "/ps/offline-pack/{version}/-1.ndjson", "/ps/offline-pack/{version}/x.ndjson",
+     "/xx/offline-pack/{version}/0.ndjson", "/ps/offline-pack/{version}/", "/ps/offline-pack/{version}/0"],
 )  # fmt: skip
 def test_a_pack_of_another_version_or_past_its_end_is_not_found(real_app, address):
     client = real_app.test_client()

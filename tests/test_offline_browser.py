@@ -420,7 +420,7 @@ def test_a_save_cut_off_part_way_resumes_fetching_only_what_is_missing(server, c
             again = proxy.bytes_for(pack_prefix())
             print(f"\nresumed save: {again} of {whole} pack bytes ({again / whole:.0%}), {len(kept)} kept")
             asked = [path for path in proxy.bytes_by_path if path.startswith(pack_prefix())]
-            assert len(asked) == 1 and asked[0].endswith(f"/{len(kept)}"), "only the missing lines"
+            assert len(asked) == 1 and asked[0].endswith(f"/{len(kept)}.ndjson"), "only the missing lines"
             assert 0 < again < whole * RESUME_MAX_FRACTION
             names = language_caches(page)
             assert len(names) == 1, names

@@ -99,9 +99,11 @@ function storeLine(cache, saved, line, state) {
 
 /* Fetch the pack from line ``start`` and store each line as soon as it has arrived. */
 function savePackFrom(cache, saved, start) {
-  var url = PACK_PATH + start;
+  var url = PACK_PATH + start + '.ndjson';
   var options = { cache: 'no-store', credentials: 'same-origin', redirect: 'error' };
   return fetch(url, options).then(function (response) {
+    // A static copy of the site has the whole pack only; without the whole pack, the version is gone.
+    if (response.status === 404 && start > 0) return savePackFrom(cache, saved, 0);
     if (response.status === 404) throw new VersionGone();
     if (!response.ok || response.type !== 'basic' || response.redirected || !response.body) {
       throw new Error(url + ': ' + response.status);
