@@ -179,7 +179,7 @@ def pack(lang: str, version: str, start: int):
     if version != pack_version():
         abort(404)
     lines = pack_lines(lang, version)
-    if start >= len(lines):
+    if start >= len(lines) or version != pack_version():  # a build landed while the pages were read
         abort(404)
     head = json.dumps({"version": version, "lang": lang, "start": start, "total": len(lines)})
     encoding = preferred_encoding(request.headers.get("Accept-Encoding"))
@@ -217,6 +217,8 @@ def pack_lines(lang: str, version: str) -> list[str]:
             }
             entry = {"u": url, "h": headers, "b": response.get_data(as_text=True)}
             lines.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    if pack_version() != version:
+        return lines  # maybe a mix of two builds: never kept, and the caller answers 404
     with pack_lines_lock:
         pack_lines_by_language[lang] = (version, lines)
         whole_packs.clear()
