@@ -22,7 +22,7 @@ from flask import Flask, Response, request
 
 CACHEABLE_ATTRIBUTE = "rightsinfo_cacheable"
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
-                      "application/manifest+json", "application/x-ndjson")  # fmt: skip
+                      "application/manifest+json")  # fmt: skip
 MIN_COMPRESS_BYTES = 256
 QUERY_SAFE_CHARS = "".join(chr(code) for code in range(0x21, 0x7F))  # printable ASCII: kept as sent
 UNSAFE_QUERY_CHAR = re.compile(r"[^\x21-\x7e]")
