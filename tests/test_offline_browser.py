@@ -469,3 +469,20 @@ def test_a_partial_save_of_a_version_no_longer_served_is_dropped_not_mixed(site,
                 context.close()
     finally:
         server.stop()
+
+
+def test_a_cut_save_carries_on_by_itself_when_the_connection_comes_back(server, chromium):
+    server.ensure_running()
+    with ThrottlingProxy(server.port) as proxy:
+        whole = whole_pack_bytes(chromium, proxy)
+        context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+        try:
+            proxy.restore()
+            # The phone notices its connection is back: the page hears 'online', with no reload or tap.
+            context.set_offline(True)
+            context.set_offline(False)
+            wait_until_ready(page)
+            assert len(language_caches(page)) == 1
+            assert not any(is_partial_marker(path) for path in saved_urls(page))
+        finally:
+            context.close()
