@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from rightsinfo.i18n import languages
 
 PACK_URLS_PATTERN = re.compile(r"PACK_URLS = (\[.*?\]);", re.DOTALL)
+PACK_PATH_PATTERN = re.compile(r"PACK_PATH = (\"[^\"]+\");")
 
 
 @dataclass(frozen=True)
@@ -120,16 +121,28 @@ def stylesheet(client) -> Weight:
     return weigh(client, match.group(1))
 
 
+def pack_path(client, lang: str) -> str:
+    """Return the address a language's service worker saves its whole pack from, as one response."""
+    body = client.get(f"/{lang}/sw.js").get_data(as_text=True)
+    match = PACK_PATH_PATTERN.search(body)
+    if match is None:
+        raise RuntimeError(f"/{lang}/sw.js names no PACK_PATH")
+    return json.loads(match.group(1)) + "0.ndjson"
+
+
 def offline_packs(client) -> dict[str, dict]:
-    """Return each language's offline pack: URLs and the compressed bytes saving it costs."""
+    """Return each language's offline pack: URLs, the bytes of the one pack response and of its files."""
     packs = {}
     for language in languages():
         weights = [weigh(client, url) for url in pack_urls(client, language.prefix)]
+        pack = weigh(client, pack_path(client, language.prefix))
         packs[language.prefix] = {
             "urls": len(weights),
-            "br_bytes": sum(weight.br for weight in weights),
-            "gzip_bytes": sum(weight.gzip for weight in weights),
-            "raw_bytes": sum(weight.raw for weight in weights),
+            "br_bytes": pack.br,
+            "gzip_bytes": pack.gzip,
+            "raw_bytes": pack.raw,
+            "files_alone_br_bytes": sum(weight.br for weight in weights),
+            "files_alone_gzip_bytes": sum(weight.gzip for weight in weights),
         }
     return packs
 

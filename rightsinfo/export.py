@@ -61,6 +61,7 @@ TYPE_BY_SUFFIX = {
     ".css": "text/css",
     ".js": "application/javascript",
     ".json": "application/json",
+    ".ndjson": "application/x-ndjson",
     ".webmanifest": "application/manifest+json",
     ".svg": "image/svg+xml",
     ".png": "image/png",
@@ -169,7 +170,7 @@ def leaflet_urls(app: Flask) -> list[str]:
 
 def seed_urls(app: Flask) -> list[str]:
     """Return every address the export starts from, in a stable order."""
-    from rightsinfo.offline import pack_urls
+    from rightsinfo.offline import pack_urls, pack_version
 
     urls = ["/", ERROR_PAGE]
     with app.test_request_context():
@@ -178,6 +179,7 @@ def seed_urls(app: Flask) -> list[str]:
             urls += pack_urls(lang)
             urls += [
                 url_for("offline.service_worker", lang=lang),
+                url_for("offline.pack", lang=lang, version=pack_version(), start=0),
                 url_for("guide.guide", lang=lang),
                 f"/{lang}{ERROR_PAGE}",
             ]

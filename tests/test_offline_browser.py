@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po
 from browser import RequestLog, Server, SiteDirs, build, copy_real_site, launch_chromium, wait_for
 from playwright.sync_api import sync_playwright
 
+from bench.throttle import ThrottlingProxy
 from rightsinfo import create_app, db
 from rightsinfo.search_index import plain_text
 from rightsinfo.site import site_of
@@ -48,6 +49,11 @@ PAGE_FACTS = """() => ({
   links: Array.from(document.querySelectorAll('a[href]'), (a) => a.href),
 })"""
 CACHE_NAMES = "caches.keys()"
+WORKER_VERSION = "navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL"
+CUT_FRACTION = 0.5  # of the whole pack's bytes, where the link drops
+# The rest, compressed alone, loses what it shared with the pages already saved (the search index
+# holds every page's words): about 0.8 of the whole pack for a cut half way through its bytes.
+RESUME_MAX_FRACTION = 0.9
 
 
 @dataclass
@@ -102,6 +108,11 @@ def saved_urls(page) -> list[str]:
           return urls;
         }"""
     )
+
+
+def is_partial_marker(path: str) -> bool:
+    """Return whether a saved path is the mark of a pack still being saved."""
+    return path.startswith(f"/{LANG}/offline-pack/") and path.endswith("/partial.json")
 
 
 def is_page(path: str) -> bool:
@@ -205,17 +216,16 @@ def test_a_failed_download_saves_nothing_and_the_reader_can_retry(server, chromi
     context = new_context(chromium)
     requests = RequestLog(context)
     page = context.new_page()
+    pack = f"{server.base_url}/{LANG}/offline-pack/**"
     try:
-        context.route(
-            f"{server.base_url}/{LANG}/cards/", lambda route: route.fulfill(status=500, body="broken")
-        )
+        context.route(pack, lambda route: route.fulfill(status=500, body="broken"))
         page.goto(f"{server.base_url}/{LANG}/")
         wait_for(page, f"{STATE} === 'failed'", READY_TIMEOUT_SECONDS, "data-offline-state='failed'")
-        assert page.evaluate(CACHE_NAMES) == [], "a half-saved pack is deleted"
+        assert [path for path in saved_urls(page) if not is_partial_marker(path)] == [], "nothing arrived"
         assert page.evaluate("navigator.serviceWorker.controller") is None
         save = page.locator("[data-offline-save]")
         assert save.is_visible()
-        context.unroute(f"{server.base_url}/{LANG}/cards/")
+        context.unroute(pack)
         save.click()
         wait_until_ready(page)
         assert [name for name in page.evaluate(CACHE_NAMES) if name.startswith(f"rightsinfo-{LANG}-")]
@@ -359,3 +369,121 @@ def test_changed_content_is_offered_as_an_update_and_replaces_the_old_pack(site,
     finally:
         server.stop()
         context.close()
+
+
+def pack_prefix() -> str:
+    """Return the path every pack request of the test's language starts with."""
+    return f"/{LANG}/offline-pack/"
+
+
+def language_caches(page) -> list[str]:
+    """Return the names of the test language's packs in the browser."""
+    return [name for name in page.evaluate(CACHE_NAMES) if name.startswith(f"rightsinfo-{LANG}-")]
+
+
+def save_cut_off(chromium, proxy: ThrottlingProxy, cut_after_bytes: int):
+    """Open /ps/ through the proxy, drop the link part way through the pack; return context and page."""
+    proxy.cut_during(pack_prefix(), cut_after_bytes)
+    context = new_context(chromium)
+    page = context.new_page()
+    page.goto(f"{proxy.base_url}/{LANG}/")
+    wait_for(page, f"{STATE} === 'failed'", READY_TIMEOUT_SECONDS, "the cut save to fail")
+    return context, page
+
+
+def whole_pack_bytes(chromium, proxy: ThrottlingProxy) -> int:
+    """Save the language once without a cut; return the bytes its pack took on the wire."""
+    context = new_context(chromium)
+    try:
+        page = context.new_page()
+        proxy.reset_counts()
+        page.goto(f"{proxy.base_url}/{LANG}/")
+        wait_until_ready(page)
+        return proxy.bytes_for(pack_prefix())
+    finally:
+        context.close()
+
+
+def test_a_save_cut_off_part_way_resumes_fetching_only_what_is_missing(server, chromium):
+    server.ensure_running()
+    with ThrottlingProxy(server.port) as proxy:
+        whole = whole_pack_bytes(chromium, proxy)
+        context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+        requests = RequestLog(context)
+        try:
+            kept = [path for path in saved_urls(page) if not is_partial_marker(path)]
+            assert kept, "the lines that arrived whole are kept"
+            assert page.evaluate("navigator.serviceWorker.controller") is None, "a partial pack serves none"
+            proxy.restore()
+            proxy.reset_counts()
+            page.reload()  # the next visit
+            wait_until_ready(page)
+            again = proxy.bytes_for(pack_prefix())
+            print(f"\nresumed save: {again} of {whole} pack bytes ({again / whole:.0%}), {len(kept)} kept")
+            asked = [path for path in proxy.bytes_by_path if path.startswith(pack_prefix())]
+            assert len(asked) == 1 and asked[0].endswith(f"/{len(kept)}.ndjson"), "only the missing lines"
+            assert 0 < again < whole * RESUME_MAX_FRACTION
+            names = language_caches(page)
+            assert len(names) == 1, names
+            paths = saved_urls(page)
+            listed = pack_paths(page.evaluate(f"fetch('/{LANG}/sw.js').then((r) => r.text())"))
+            assert sorted(paths) == sorted(listed), "every URL of the one version, no partial mark"
+            assert set(kept) <= set(paths)
+            assert requests.foreign(proxy.base_url) == []
+        finally:
+            context.close()
+
+
+def test_a_partial_save_of_a_version_no_longer_served_is_dropped_not_mixed(site, chromium, tmp_path):
+    dirs = SiteDirs(tmp_path / "content", tmp_path / "translations", tmp_path / "instance")
+    for name in ("content", "translations", "instance"):
+        shutil.copytree(getattr(site, name), getattr(dirs, name))
+    server = Server(dirs).start()
+    try:
+        with ThrottlingProxy(server.port) as proxy:
+            whole = whole_pack_bytes(chromium, proxy)
+            context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+            try:
+                old_caches = language_caches(page)
+                assert len(old_caches) == 1 and saved_urls(page), "part of the old version was kept"
+                change_page(dirs.content, "asylum", UPDATE_MARKER)
+                build(dirs)
+                server.restart()
+                # The new version's save is cut too: no worker ever activates, so only the new
+                # version's own install can have dropped the old partial pack.
+                proxy.restore()
+                proxy.cut_during(pack_prefix(), int(whole * CUT_FRACTION))
+                page.reload()
+                wait_for(page, f"{STATE} === 'failed'", READY_TIMEOUT_SECONDS, "the second cut save to fail")
+                new_caches = language_caches(page)
+                assert len(new_caches) == 1 and new_caches != old_caches, (old_caches, new_caches)
+                proxy.restore()
+                page.goto(f"{proxy.base_url}/{LANG}/asylum/")
+                wait_until_ready(page)
+                assert language_caches(page) == new_caches
+                assert not any(is_partial_marker(path) for path in saved_urls(page))
+                server.stop()
+                response = page.goto(f"{proxy.base_url}/{LANG}/asylum/")
+                assert response.from_service_worker
+                assert UPDATE_MARKER in page.inner_text("main"), "the saved page is of the new version"
+            finally:
+                context.close()
+    finally:
+        server.stop()
+
+
+def test_a_cut_save_carries_on_by_itself_when_the_connection_comes_back(server, chromium):
+    server.ensure_running()
+    with ThrottlingProxy(server.port) as proxy:
+        whole = whole_pack_bytes(chromium, proxy)
+        context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+        try:
+            proxy.restore()
+            # The phone notices its connection is back: the page hears 'online', with no reload or tap.
+            context.set_offline(True)
+            context.set_offline(False)
+            wait_until_ready(page)
+            assert len(language_caches(page)) == 1
+            assert not any(is_partial_marker(path) for path in saved_urls(page))
+        finally:
+            context.close()

@@ -110,6 +110,10 @@
     registration.waiting.postMessage({ type: 'SKIP_WAITING' });
   });
   saveButton.addEventListener('click', function () { register(true); });
+  // A save cut off by a lost signal carries on, from what arrived, as soon as the signal is back.
+  window.addEventListener('online', function () {
+    if (registration || box.getAttribute('data-offline-state') === 'failed') register(true);
+  });
 
   // A reader who asked the phone to save data (Data Saver) saves the pack only when they tap.
   var saveData = navigator.connection && navigator.connection.saveData;

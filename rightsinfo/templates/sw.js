@@ -1,11 +1,15 @@
 /* The service worker of one language of rightsinfo, rendered by rightsinfo/offline.py; its scope
    is the language's prefix (/ps/ …) and its bytes change with every version of the pack.
 
-   Install saves every URL of the language's pack into its own cache, one small batch at a time so
-   pages can show progress, and fails (switching nothing) if any URL fails. A new version waits
-   until the reader taps "update"; it then deletes every older pack of the language. Pages are
-   answered from this worker's own pack only, so a page is never a mix of two versions; the
-   network is asked only for URLs outside the pack, and nothing fetched at run time is stored. */
+   Install saves the language's pack into a cache named after its version: one request brings every
+   URL's headers and body, a JSON line each, and each line is stored as soon as it has arrived, so
+   pages can show progress. A save cut off keeps what arrived; the next attempt (the next visit, the
+   "save" button, the connection coming back) asks only for the lines from the first one missing. The
+   cache is marked partial until every URL is in it, and a partial pack of another version is
+   deleted, never mixed. A new version waits until the reader taps "update"; it then deletes every
+   older pack of the language. Pages are answered from this worker's own pack only, so a page is
+   never a mix of two versions; the network is asked only for URLs outside the pack, and nothing
+   fetched at run time is stored. */
 'use strict';
 
 var VERSION = {{ version|tojson }};
@@ -13,9 +17,10 @@ var LANG = {{ lang|tojson }};
 var CACHE_PREFIX = 'rightsinfo-' + LANG + '-';
 var CACHE_NAME = CACHE_PREFIX + VERSION;
 var PACK_URLS = {{ urls|safe }};
+var PACK_PATH = {{ pack_path|tojson }};
+var PARTIAL_MARKER = PACK_PATH + 'partial.json'; // in a cache while it is still being filled
 var OFFLINE_URL = {{ offline_url|tojson }};
 var SEARCH_URL = {{ search_url|tojson }};
-var SAVE_BATCH_SIZE = 4; // parallel downloads while saving: enough to be quick, gentle on the server
 var SW_NETWORK_TIMEOUT_MS = 4000; // then a reader with a dying signal gets the offline page
 
 var progress = { done: 0, total: PACK_URLS.length, failed: false };
@@ -38,57 +43,129 @@ function isSameOrigin(url) {
   return new URL(url, self.location.href).origin === self.location.origin;
 }
 
-/* Fetch one pack URL past the HTTP cache and store it; refuse errors, redirects and other origins. */
-function saveOne(cache, url) {
-  if (!isSameOrigin(url)) return Promise.reject(new Error('not this site: ' + url));
-  return fetch(url, { cache: 'reload', credentials: 'same-origin', redirect: 'error' }).then(function (response) {
-    if (!response.ok || response.type !== 'basic' || response.redirected) {
+/* The server no longer serves this version: what was saved of it must go, not be mixed. */
+function VersionGone() {
+  this.message = 'version ' + VERSION + ' is no longer served';
+}
+
+/* Delete the partial packs of other versions of this language; complete ones belong to workers. */
+function dropOtherPartialPacks() {
+  return caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.lastIndexOf(CACHE_PREFIX, 0) === 0 && name !== CACHE_NAME;
+    }).map(function (name) {
+      return caches.open(name).then(function (cache) {
+        return cache.keys().then(function (requests) {
+          var partial = requests.some(function (saved) {
+            return new URL(saved.url).pathname.slice(-'partial.json'.length) === 'partial.json';
+          });
+          if (partial) return caches.delete(name);
+        });
+      });
+    }));
+  });
+}
+
+/* Return the set of pack URLs (paths) already in the cache. */
+function savedPaths(cache) {
+  return cache.keys().then(function (requests) {
+    var saved = {};
+    requests.forEach(function (request) {
+      var url = new URL(request.url);
+      saved[url.pathname + url.search] = true;
+    });
+    return saved;
+  });
+}
+
+/* Store one line of the pack, unless it is already saved; refuse anything not in the pack. */
+function storeLine(cache, saved, line, state) {
+  var entry = JSON.parse(line);
+  if (!state.head) {
+    if (entry.version !== VERSION) throw new VersionGone();
+    state.head = entry;
+    return Promise.resolve();
+  }
+  if (PACK_URLS.indexOf(entry.u) === -1 || !isSameOrigin(entry.u)) {
+    throw new Error('not in the pack: ' + entry.u);
+  }
+  if (saved[entry.u]) return Promise.resolve();
+  return cache.put(entry.u, new Response(entry.b, { status: 200, headers: entry.h })).then(function () {
+    saved[entry.u] = true;
+    progress.done += 1;
+    tellPages(progressMessage()); // not waited for: the next line need not wait for the pages
+  });
+}
+
+/* Fetch the pack from line ``start`` and store each line as soon as it has arrived. */
+function savePackFrom(cache, saved, start) {
+  var url = PACK_PATH + start + '.ndjson';
+  var options = { cache: 'no-store', credentials: 'same-origin', redirect: 'error' };
+  return fetch(url, options).then(function (response) {
+    // A static copy of the site has the whole pack only; without the whole pack, the version is gone.
+    if (response.status === 404 && start > 0) return savePackFrom(cache, saved, 0);
+    if (response.status === 404) throw new VersionGone();
+    if (!response.ok || response.type !== 'basic' || response.redirected || !response.body) {
       throw new Error(url + ': ' + response.status);
     }
-    return cache.put(url, response).then(function () {
-      progress.done += 1;
-      return tellPages(progressMessage());
+    // Read as fast as bytes come, never waiting for the cache: a failed stream drops what it holds
+    // unread, and every line that arrived must be kept.
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var state = { head: null, rest: '' };
+    var stored = [];
+    function take(text) {
+      var lines = (state.rest + text).split('\n');
+      state.rest = lines.pop();
+      lines.forEach(function (line) { stored.push(storeLine(cache, saved, line, state)); });
+    }
+    function next() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return take(decoder.decode());
+        take(decoder.decode(chunk.value, { stream: true }));
+        return next();
+      }, function (error) { return error; });
+    }
+    return next().then(function (error) {
+      return Promise.all(stored).then(function () {
+        if (error) throw error;
+        if (state.rest) throw new Error('the pack ends part way through a line');
+      });
     });
   });
 }
 
-/* Save the URLs in small batches, one batch after another. */
-function saveAll(cache) {
-  var batches = [];
-  for (var start = 0; start < PACK_URLS.length; start += SAVE_BATCH_SIZE) {
-    batches.push(PACK_URLS.slice(start, start + SAVE_BATCH_SIZE));
-  }
-  return batches.reduce(function (previous, batch) {
-    return previous.then(function () {
-      return Promise.all(batch.map(function (url) { return saveOne(cache, url); }));
-    });
-  }, Promise.resolve());
-}
-
-/* Check the server still serves this version, so the pack is not half one build, half the next. */
-function checkVersionUnchanged() {
-  return fetch(self.location.href, { cache: 'no-store' }).then(function (response) {
-    return response.text().then(function (body) {
-      if (!response.ok || body.indexOf(JSON.stringify(VERSION)) === -1) {
-        throw new Error('the site changed while saving');
-      }
+/* Save what is missing of this version's pack, keeping whatever arrives. */
+function savePack(cache) {
+  return cache.put(PARTIAL_MARKER, new Response('{}')).then(function () {
+    return savedPaths(cache);
+  }).then(function (saved) {
+    var missing = PACK_URLS.filter(function (url) { return !saved[url]; });
+    progress.done = PACK_URLS.length - missing.length;
+    return tellPages(progressMessage()).then(function () {
+      if (missing.length) return savePackFrom(cache, saved, PACK_URLS.indexOf(missing[0]));
+    }).then(function () {
+      var still = PACK_URLS.filter(function (url) { return !saved[url]; });
+      if (still.length) throw new Error('the pack lacks ' + still.join(' '));
+      // Deleting the marker is the one step that makes the pack complete.
+      return cache.delete(PARTIAL_MARKER);
     });
   });
 }
 
 self.addEventListener('install', function (event) {
   progress = { done: 0, total: PACK_URLS.length, failed: false };
+  var dropped = dropOtherPartialPacks(); // beside the download: it touches other caches only
   event.waitUntil(
     caches.open(CACHE_NAME)
-      .then(function (cache) {
-        return tellPages(progressMessage()).then(function () { return saveAll(cache); });
-      })
-      .then(checkVersionUnchanged)
+      .then(savePack)
+      .then(function () { return dropped; })
       .catch(function (error) {
         progress.failed = true;
-        // Leave no half-saved pack behind; the worker that is active (if any) keeps its own.
-        return caches.delete(CACHE_NAME).then(function () {
-          return tellPages({ type: 'failed', version: VERSION });
+        // A cut keeps what arrived for the next attempt; a version the server dropped goes.
+        var cleared = error instanceof VersionGone ? caches.delete(CACHE_NAME) : Promise.resolve();
+        return cleared.then(function () {
+          return tellPages({ type: 'failed', version: VERSION, reason: String(error && error.message) });
         }).then(function () { throw error; });
       })
   );

@@ -1,0 +1,154 @@
+"""How long a reader on a slow link waits until a language is saved for offline use.
+
+Chromium (Debian's, through Playwright) opens ``/<lang>/`` through the throttling proxy in front of
+gunicorn, in a fresh browser context each run, and the clock runs until the page says
+``data-offline-state="ready"``. The bytes are those the proxy sent towards the browser in that time;
+the floor is those bytes over the link's bandwidth, and the goal is ``1.3 × floor + 6 round trips``
+(connection, page, service worker, pack, and two to spare for the page's files).
+
+Before measuring, each language is saved twice on the unthrottled proxy and not counted: the first
+saves in a fresh browser process pay for starting it. Run alone with
+``python -m bench.offline_save [INSTANCE]``; ``make bench`` runs it as section (i).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.server import gunicorn, http_get
+from bench.throttle import SLOW_4G, TWO_G, Link, ThrottlingProxy
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+LANGUAGES = ("ps", "ur")
+LINKS = (SLOW_4G, TWO_G)
+RUNS = 3
+READY_TIMEOUT_SECONDS = 90.0
+GOAL_FLOOR_FACTOR = 1.3
+GOAL_ROUND_TRIPS = 6
+STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offline-state')"
+POLL_SECONDS = 0.02
+BROWSER_WARM_UP_SAVES = 2  # per language, unthrottled and not counted
+WARM_UP_ROUNDS = 4  # each gunicorn worker fills its own page cache and packs: ask often enough to reach all
+WARM_UP_PARALLEL = 8
+WARM_UP_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def warm_up(base_url: str, lang: str) -> None:
+    """Fetch every URL the save asks for a few times, so no run pays for a render or a compression."""
+    body = http_get(base_url, f"/{lang}/sw.js")[2].decode()
+    urls = [f"/{lang}/", f"/{lang}/sw.js"]
+    for line in body.splitlines():
+        for prefix in ("var PACK_URLS = ", "var PACK_PATH = "):
+            if line.startswith(prefix):
+                value = json.loads(line.removeprefix(prefix).rstrip(";"))
+                # The pack is made once per worker: ask for it as often as there are requests in flight.
+                urls += value if isinstance(value, list) else [value + "0.ndjson"] * WARM_UP_PARALLEL
+    # Side by side, so that every gunicorn worker gets some of them.
+    with ThreadPoolExecutor(WARM_UP_PARALLEL) as pool:
+        for _round in range(WARM_UP_ROUNDS):
+            list(pool.map(lambda url: http_get(base_url, url, WARM_UP_HEADERS), urls))
+
+
+def one_save(browser, proxy: ThrottlingProxy, lang: str) -> dict:
+    """Open /<lang>/ in a fresh context; return seconds to the first load and to ready, and bytes."""
+    context = browser.new_context(service_workers="allow")
+    page = context.new_page()
+    try:
+        proxy.reset_counts()
+        started = time.monotonic()
+        page.goto(f"{proxy.base_url}/{lang}/", wait_until="load")
+        loaded = time.monotonic() - started
+        deadline = started + READY_TIMEOUT_SECONDS
+        # Polled from outside: the page's Content-Security-Policy forbids the eval of wait_for_function.
+        while page.evaluate(STATE) != "ready":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"/{lang}/ not ready after {READY_TIMEOUT_SECONDS} s")
+            time.sleep(POLL_SECONDS)
+        ready = time.monotonic() - started
+        return {"first_load_seconds": loaded, "ready_seconds": ready, "bytes_down": proxy.bytes_down}
+    finally:
+        context.close()
+
+
+def measure_link(browser, upstream_port: int, link: Link, lang: str, runs: int) -> dict:
+    """Save a language ``runs`` times over ``link``; return the medians and the goal."""
+    samples = []
+    with ThrottlingProxy(upstream_port, link) as proxy:
+        for _run in range(runs):
+            samples.append(one_save(browser, proxy, lang))
+    ready = statistics.median(sample["ready_seconds"] for sample in samples)
+    sent = statistics.median(sample["bytes_down"] for sample in samples)
+    floor = sent / link.bytes_per_second
+    goal = GOAL_FLOOR_FACTOR * floor + GOAL_ROUND_TRIPS * link.rtt_seconds
+    return {
+        "link": link.name,
+        "rtt_seconds": link.rtt_seconds,
+        "bits_per_second": link.bits_per_second,
+        "lang": lang,
+        "runs": samples,
+        "first_load_seconds": statistics.median(sample["first_load_seconds"] for sample in samples),
+        "ready_seconds": ready,
+        "bytes_down": sent,
+        "floor_seconds": floor,
+        "ratio_to_floor": ready / floor,
+        "goal_seconds": goal,
+        "passed": ready <= goal,
+    }
+
+
+def measure(instance: Path, env: dict[str, str], runs: int = RUNS) -> list[dict]:
+    """Start gunicorn on the instance and Chromium, and measure every link and language."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM_PATH.exists():
+        raise SystemExit(f"{CHROMIUM_PATH} is missing: install Debian's chromium")
+    results = []
+    with gunicorn("wsgi:app", {**env, "RIGHTSINFO_INSTANCE_PATH": str(instance)}) as base_url:
+        upstream_port = int(base_url.rsplit(":", 1)[1])
+        for lang in LANGUAGES:
+            warm_up(base_url, lang)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                # The first saves in a fresh browser process are slower by 0.4-0.8 s on every link
+                # (its service-worker machinery starting); a reader's browser has long been running.
+                with ThrottlingProxy(upstream_port) as proxy:
+                    for lang in LANGUAGES:
+                        for _run in range(BROWSER_WARM_UP_SAVES):
+                            one_save(browser, proxy, lang)
+                for link in LINKS:
+                    for lang in LANGUAGES:
+                        results.append(measure_link(browser, upstream_port, link, lang, runs))
+                        print(summary(results[-1]), file=sys.stderr)
+            finally:
+                browser.close()
+    return results
+
+
+def summary(result: dict) -> str:
+    """Return one line of figures for a link and language."""
+    return (
+        f"{result['link']} /{result['lang']}/: first load {result['first_load_seconds']:.2f} s, "
+        f"ready {result['ready_seconds']:.2f} s, {result['bytes_down'] / 1024:.1f} KB, "
+        f"floor {result['floor_seconds']:.2f} s, ratio {result['ratio_to_floor']:.2f}, "
+        f"goal ≤ {result['goal_seconds']:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    import os
+
+    from bench.server import PROJECT_DIR
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_DIR / "instance"
+    for line in measure(folder, dict(os.environ), int(os.environ.get("BENCH_SAVE_RUNS", RUNS))):
+        print(summary(line))
