@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 
 from flask import current_app, has_app_context
 
 TODAY_ENV = "RIGHTSINFO_TODAY"
 
 
-def today() -> dt.date:
-    """Return today's date, or the date the ``TODAY`` setting fixes."""
-    fixed = current_app.config.get("TODAY") if has_app_context() else os.environ.get(TODAY_ENV)
+def today(config: Mapping | None = None) -> dt.date:
+    """Return today's date, or the date the ``TODAY`` setting fixes (in ``config``, else the app's)."""
+    if config is None and has_app_context():
+        config = current_app.config
+    fixed = config.get("TODAY") if config is not None else os.environ.get(TODAY_ENV)
     if not fixed:
         return dt.date.today()
     return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(fixed)

@@ -162,7 +162,7 @@ def respond_from_entry(entry: Entry, environ: dict, start_response: Callable) ->
 
 
 class PageCache:
-    """Rendered pages and static files by path, for one content version at a time."""
+    """Rendered pages and static files by path, for one version (of content, and day) at a time."""
 
     def __init__(self, version_of: Callable[[], str]):
         self.version_of = version_of
@@ -236,7 +236,7 @@ def mark_cacheable(response: Response) -> Response:
     return response
 
 
-def install(app: Flask, cache: PageCache, version_of: Callable[[], str]) -> None:
+def install(app: Flask, cache: PageCache) -> None:
     """Add security headers and compression to every response, and fill the page cache."""
     headers = security_headers(app.config["HSTS"])
 
@@ -256,7 +256,7 @@ def install(app: Flask, cache: PageCache, version_of: Callable[[], str]) -> None
             [(k, v) for k, v in response.headers.items() if k not in {"Content-Type", "Content-Length"}],
         )
         if cacheable:
-            cache.put(request.path, version_of(), entry)
+            cache.put(request.path, cache.version_of(), entry)
         return encoded_response(entry, response)
 
     app.wsgi_app = CachedPages(app.wsgi_app, cache)
