@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextvars
 import gzip
-import importlib.util
 import json
 import re
 import shutil
@@ -145,8 +144,6 @@ def leaflet_urls(app: Flask) -> list[str]:
     A leaflet in A4, with English beside it or in Naskh is asked for with a query string, which a
     static host ignores, so only each leaflet's default form is exported.
     """
-    if importlib.util.find_spec("rightsinfo.leaflets") is None or "leaflets" not in app.blueprints:
-        return []
     from rightsinfo import leaflets
 
     endpoints = {

@@ -205,7 +205,10 @@ def test_leaflet_footer_has_the_publisher_and_page_numbers_in_the_readers_digits
         text = page_text(pdf, tmp_path, number)
         assert "Fixture Aid Group" in text
         # pdftotext writes a right-to-left line in visual order, so "۱ / ۲" may come out as "۲ / ۱".
-        footers = {f"{number} / {pages}".translate(PASHTO_DIGITS), f"{pages} / {number}".translate(PASHTO_DIGITS)}
+        footers = {
+            f"{number} / {pages}".translate(PASHTO_DIGITS),
+            f"{pages} / {number}".translate(PASHTO_DIGITS),
+        }
         assert any(footer in text for footer in footers), (footers, text[-200:])
     english = get_pdf(app.test_client(), "/en/alpha/leaflet.pdf")
     assert re.search(r"\b1 / 1\b", page_text(english, tmp_path, 1))
