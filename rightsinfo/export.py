@@ -23,7 +23,6 @@ replaces the target folder only once every file is written.
 from __future__ import annotations
 
 import contextvars
-import gzip
 import json
 import re
 import shutil
@@ -34,13 +33,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import brotli
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 
 from rightsinfo import i18n
-from rightsinfo.serving import COMPRESSIBLE_TYPES
+from rightsinfo.serving import COMPRESSIBLE_TYPES, brotli_compress, gzip_compress
 from rightsinfo.site import current_site
 
 ERROR_PAGE = "/404.html"
@@ -49,8 +47,6 @@ MISSING_PAGE = "/no/such/page/404.html"
 # Form actions are not followed: a GET form always adds a query, which a static host ignores.
 LINK_ATTRIBUTES = frozenset({"href", "src"})
 CSS_URL_PATTERN = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-GZIP_LEVEL = 9
-BROTLI_QUALITY = 11
 
 # What a static host will say a file is, from its name alone; the export refuses an address whose
 # type in the app differs, because the host could not serve it the same way.
@@ -216,23 +212,13 @@ def compressed_twins(client, url: str, body: bytes) -> tuple[bytes, bytes]:
     same way, so every text file has both twins and the export stays reproducible.
     """
     twins = []
-    for encoding, compress in (("gzip", gzip_bytes), ("br", brotli_bytes)):
+    for encoding, compress in (("gzip", gzip_compress), ("br", brotli_compress)):
         response = client.get(source_of(url), headers={"Accept-Encoding": encoding})
         if response.headers.get("Content-Encoding") == encoding:
             twins.append(response.get_data())
         else:
             twins.append(compress(body))
     return twins[0], twins[1]
-
-
-def gzip_bytes(body: bytes) -> bytes:
-    """Gzip a body as the app does, with no timestamp so that the bytes are reproducible."""
-    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-
-
-def brotli_bytes(body: bytes) -> bytes:
-    """Brotli a body as the app does."""
-    return brotli.compress(body, quality=BROTLI_QUALITY)
 
 
 def write_file(

@@ -212,6 +212,29 @@ def test_pages_are_compressed_when_the_client_accepts_it(client):
     assert brotli.decompress(compressed.get_data()) == plain
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "sent"),
+    [
+        ("*", "br"),
+        ("gzip;q=1, br;q=0.5", "gzip"),
+        ("br;q=0, *", "gzip"),
+        ("br;q=0, gzip;q=0", None),
+        ("identity", None),
+    ],
+)
+def test_compression_follows_the_readers_accept_encoding_wildcards_included(client, accept_encoding, sent):
+    for attempt in ("rendered", "from the page cache"):
+        response = client.get("/en/alpha/", headers={"Accept-Encoding": accept_encoding})
+        assert response.headers.get("Content-Encoding") == sent, attempt
+
+
+def test_a_page_the_reader_has_in_any_form_answers_304(client):
+    etag = client.get("/en/alpha/").headers["ETag"]
+    for if_none_match in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        assert client.get("/en/alpha/", headers={"If-None-Match": if_none_match}).status_code == 304
+    assert client.get("/en/alpha/", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
 def test_static_assets_are_fingerprinted_and_immutable(client):
     body = client.get("/en/").get_data(as_text=True)
     css = re.search(r'href="(/static/site\.[0-9a-f]{10}\.css)"', body).group(1)
