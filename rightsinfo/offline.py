@@ -28,6 +28,7 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 
 from rightsinfo import db, i18n
+from rightsinfo.assets import code_version
 from rightsinfo.i18n import current_language
 from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import connection, current_site
@@ -41,21 +42,17 @@ THEME_COLOUR = "#0b4f8a"
 
 
 @functools.cache
-def code_version() -> str:
+def templates_version() -> str:
     """Return a hash of the templates, so a template change also renews saved packs.
 
     Computed once per process, like the static files' fingerprints: code changes arrive with a restart.
     """
-    digest = hashlib.sha256()
-    for path in sorted(TEMPLATES_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return code_version(sorted(path for path in TEMPLATES_DIR.rglob("*") if path.is_file()))
 
 
 def pack_version() -> str:
     """Return the offline pack's version: content, templates and static files together."""
-    parts = (current_site().database.version, code_version(), current_site().assets.version)
+    parts = (current_site().database.version, templates_version(), current_site().assets.version)
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:12]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html as html_lib
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -17,15 +16,15 @@ import sqlite_utils
 from markupsafe import Markup, escape
 
 from rightsinfo.folding import fold, fold_query_terms
+from rightsinfo.markup import without_tags
 
-TAG_PATTERN = re.compile(r"<[^>]+>")
 SNIPPET_WORDS = 24
 RESULTS_LIMIT = 20
 
 
 def plain_text(html: str) -> str:
     """Return the visible text of sanitised HTML."""
-    return " ".join(html_lib.unescape(TAG_PATTERN.sub(" ", html)).split())
+    return " ".join(html_lib.unescape(without_tags(html, " ")).split())
 
 
 def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict], texts: list[dict]):

@@ -20,6 +20,8 @@ from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import current_site
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
 
+SHORT_NUMBER_MAX_CHARS = 4  # 192, 193, 194: shown big, on the emergency strip and the card's top row
+
 
 def as_day(value: str | dt.date) -> dt.date:
     """Return a date from an ISO string or a date."""
@@ -91,11 +93,17 @@ def render_page(template: str, **context) -> object:
     return mark_cacheable(response)
 
 
+def is_short_number(number: str) -> bool:
+    """Return whether an emergency number is a short one (192, 193, 194), dialled from any Serbian SIM."""
+    return len(number) <= SHORT_NUMBER_MAX_CHARS
+
+
 def init_app(app: Flask) -> None:
     """Register the template context, filters and the per-request catalogue choice."""
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
     app.jinja_env.filters["tel_href"] = tel_href
+    app.jinja_env.tests["short_number"] = is_short_number
     app.jinja_env.globals.update(
         languages=i18n.languages,
         alternate_urls=alternate_urls,

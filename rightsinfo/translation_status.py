@@ -22,12 +22,18 @@ from flask.cli import AppGroup
 
 from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.catalogues import catalogue_paths, catalogue_status
-from rightsinfo.content import ContentError, Problems, read_content, read_page, substance_fingerprint
+from rightsinfo.content import (
+    FRONT_MATTER_PATTERN,
+    ContentError,
+    Problems,
+    read_content,
+    read_page,
+    substance_fingerprint,
+)
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.site import content_dir, translations_dir
 
 POT_NAME = "messages.pot"
-FRONT_MATTER_END = re.compile(r"\A(---\s*\n.*?\n)(---\s*(?:\n|\Z))", re.DOTALL)
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
 
@@ -149,15 +155,15 @@ def check_command() -> None:
 def set_front_matter(path: Path, updates: dict[str, str]) -> None:
     """Set ``key: value`` lines in a page's front matter, keeping every other line as it is."""
     text = path.read_text(encoding="utf-8")
-    match = FRONT_MATTER_END.match(text)
+    match = FRONT_MATTER_PATTERN.match(text)
     if not match:
         raise click.ClickException(f"{path}: no front matter found")
-    head = match.group(1)
+    head, rest = text[: match.end(1) + 1], text[match.end(1) + 1 :]  # rest starts at the closing ---
     for key, value in updates.items():
         line = f"{key}: {value}\n"
         pattern = re.compile(rf"^{re.escape(key)}\s*:.*\n", re.MULTILINE)
         head = pattern.sub(line, head, count=1) if pattern.search(head) else head + line
-    path.write_text(head + match.group(2) + text[match.end() :], encoding="utf-8")
+    path.write_text(head + rest, encoding="utf-8")
 
 
 def english_fingerprint(slug: str) -> str:
@@ -191,8 +197,6 @@ def mark_current_command(slug: str, lang: str, reviewed: bool) -> None:
 def committed_fingerprint(path: Path) -> str | None:
     """Return the fingerprint of a page as last committed to git, if it is in git."""
     import yaml
-
-    from rightsinfo.content import FRONT_MATTER_PATTERN
 
     result = subprocess.run(
         ["git", "show", f"HEAD:./{path.name}"],

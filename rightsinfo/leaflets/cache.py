@@ -4,7 +4,6 @@ instance folder; a request for it afterwards reads a file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from rightsinfo import assets
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import FONTS_DIR, PACKAGE_DIR, TEMPLATES_DIR
 from rightsinfo.site import site_of
@@ -24,21 +24,17 @@ OLD_VERSION_GRACE_SECONDS = 60
 
 
 @cache
-def code_version() -> str:
+def leaflet_code_version() -> str:
     """Return a hash of what changes a leaflet apart from content: code, templates, fonts, WeasyPrint."""
     import weasyprint
 
-    digest = hashlib.sha256(weasyprint.__version__.encode())
     # Every module (date formats, digits and labels come from i18n, templating, vocabulary…).
     files = [
         *sorted(PACKAGE_DIR.rglob("*.py")),
         *sorted(TEMPLATES_DIR.glob("leaflet*")),
         *sorted(FONTS_DIR.glob("*.ttf")),
     ]
-    for path in files:
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return assets.code_version(files, weasyprint.__version__)
 
 
 def cache_root(app: Flask) -> Path:
@@ -49,7 +45,7 @@ def cache_root(app: Flask) -> Path:
 def cache_dir(app: Flask) -> Path:
     """Return the folder of leaflets for the current content and code versions."""
     version = site_of(app).database.version
-    return cache_root(app) / f"{version}-{code_version()}"
+    return cache_root(app) / f"{version}-{leaflet_code_version()}"
 
 
 def read_cached(path: Path) -> bytes | None:
