@@ -142,6 +142,18 @@ def test_check_names_a_placeholder_that_differs_from_the_source(site_dirs):
     assert re.search(r"messages\.po:\d+:", result.output)
 
 
+def test_check_names_a_translation_that_leaves_a_placeholder_out(site_dirs):
+    po = site_dirs["translations"] / PS_PO
+    text = po.read_text(encoding="utf-8")
+    match = re.search(r'msgid "Last checked against its sources on %\(date\)s\."\nmsgstr ""', text)
+    assert match
+    dropped = match.group(0)[: -len('msgstr ""')] + 'msgstr "نېټه"'
+    po.write_text(text.replace(match.group(0), dropped), encoding="utf-8")
+    result = cli(site_dirs, "translations", "check")
+    assert result.exit_code == 1
+    assert re.search(r"messages\.po:\d+: .*'date'", result.output)
+
+
 def test_check_names_a_translated_page_whose_numbers_links_or_headings_differ(site_dirs):
     page = site_dirs["content"] / "pages" / "alpha" / "ps.md"
     edit(page, "## څوک مرسته کولی شي؟\n", "")
