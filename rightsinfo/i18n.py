@@ -13,12 +13,13 @@ converted here from the locale's default numbering system (Pashto and Dari use Û
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale, negotiate_locale
 from babel.dates import format_date
+from flask_babel import Domain, get_babel
 
 ENGLISH = "en"
 
@@ -178,11 +179,33 @@ def install_escaping_gettext(app) -> None:
     )
 
 
-def use_catalogues(app, directory: str) -> None:
-    """Point flask-babel at a build's compiled catalogues, forgetting any loaded before."""
-    from flask_babel import get_babel
+class BuildCatalogues(Domain):
+    """flask-babel's message domain, reading the compiled catalogues of the build being served.
 
-    config = get_babel(app)
-    if config.translation_directories != [directory]:
-        config.translation_directories[:] = [directory]
-        config.instance.domain_instance.cache.clear()
+    ``folder_of`` names the current build's catalogue folder (None before the first build). The loaded
+    translations are kept for one folder at a time, so a new build's catalogues take over on its first
+    request, with no configuration rewritten per request.
+    """
+
+    def __init__(self, folder_of: Callable[[], str | None]):
+        super().__init__()
+        self.folder_of = folder_of
+        self.folder: str | None = None
+
+    @property
+    def translation_directories(self) -> list[str]:
+        """Return the current build's catalogue folder (none before the first build)."""
+        folder = self.folder_of()
+        return [folder] if folder else []
+
+    def get_translations_cache(self, ctx) -> dict:
+        """Return the translations loaded from the current folder, forgetting an older build's."""
+        folder = self.folder_of()
+        if folder != self.folder:
+            self.folder, self.cache = folder, {}
+        return self.cache
+
+
+def use_catalogues(app, folder_of: Callable[[], str | None]) -> None:
+    """Make flask-babel translate from the compiled catalogues in the folder ``folder_of`` names."""
+    get_babel(app).instance.domain_instance = BuildCatalogues(folder_of)

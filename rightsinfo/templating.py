@@ -99,7 +99,7 @@ def is_short_number(number: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the template context, filters and the per-request catalogue choice."""
+    """Register the template context, filters and the catalogues of the build being served."""
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
     app.jinja_env.filters["tel_href"] = tel_href
@@ -124,11 +124,13 @@ def init_app(app: Flask) -> None:
             "asset_url": current_site().assets.url,
         }
 
-    @app.before_request
-    def choose_catalogues() -> None:
+    catalogues_root = Path(app.instance_path) / CATALOGUES_DIR_NAME
+
+    def catalogue_folder() -> str | None:
+        """Return the compiled catalogues of the build being served, or None before the first build."""
         try:
-            opened = current_site().database.current()
+            return str(catalogues_root / current_site().database.current().catalogue_dir)
         except SiteNotBuilt:
-            return
-        folder = Path(app.instance_path) / CATALOGUES_DIR_NAME / opened.catalogue_dir
-        i18n.use_catalogues(app, str(folder))
+            return None
+
+    i18n.use_catalogues(app, catalogue_folder)

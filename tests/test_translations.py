@@ -183,6 +183,15 @@ def test_a_broken_catalogue_never_reaches_readers(site_dirs):
     assert "موضوعګانې" in client.get("/ps/").get_data(as_text=True)
 
 
+def test_a_rebuilt_catalogue_reaches_readers_of_the_running_app(site_dirs):
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    running = make_app(site_dirs)
+    assert "موضوعګانې" in running.test_client().get("/ps/").get_data(as_text=True)
+    edit(site_dirs["translations"] / PS_PO, 'msgstr "موضوعګانې"', 'msgstr "نوې موضوعګانې"')
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    assert "نوې موضوعګانې" in running.test_client().get("/ps/").get_data(as_text=True)
+
+
 def test_markup_in_a_catalogue_entry_is_escaped(site_dirs):
     po = site_dirs["translations"] / PS_PO
     edit(po, 'msgstr "موضوعګانې"', 'msgstr "<script>alert(1)</script>"')
