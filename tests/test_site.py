@@ -177,6 +177,15 @@ def test_organisation_pages_show_the_date_their_record_and_contacts_were_checked
     assert "dated ۳ جولای ۲۰۲۵." in pashto and "dated ۱ جنوري ۲۰۱۴" in pashto
 
 
+def test_sources_read_alike_on_pages_organisations_and_the_guide(client):
+    entry = re.compile(
+        r'<bdi>S1</bdi> Fixture source one <span class="source-date">\([^)]+\)</span> '
+        r'<bdi class="url">https://example.org/one</bdi>'
+    )
+    for path in ("/ps/alpha/", "/ps/organisations/helpers/", "/ps/guide.html"):
+        assert entry.search(client.get(path).get_data(as_text=True)), path
+
+
 @pytest.mark.parametrize(
     ("path", "lang"),
     [
