@@ -28,6 +28,7 @@ REQUIRED_PERMISSIONS_DENIED = {
     "display-capture", "accelerometer", "gyroscope", "magnetometer", "interest-cohort", "browsing-topics",
 }  # fmt: skip
 ONE_YEAR_SECONDS = 365 * 24 * 3600
+# Attributes by which a page loads, sends or navigates to an address (the injection tests use it too).
 URL_ATTRIBUTES = {
     "href",
     "src",
