@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets = Assets(serving.security_headers(app.config["HSTS"]))
     # A rendered page holds for one content version on one day: the date decides which contacts
     # are flagged as possibly out of date.
-    cache = serving.PageCache(lambda: f"{database.version} {clock.today(app.config)}")
+    cache = serving.PageCache(lambda: (database.version, clock.day_of_cache(app.config)))
     cache.static.update(assets.entries)
     site.init_app(app, site.Site(database, assets, cache))
 

@@ -85,6 +85,8 @@ def strong_etag(body: bytes) -> str:
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """Return whether an If-None-Match header names ``etag`` (weakly, or by '*'); junk never matches."""
+    if not if_none_match:  # most requests: skip building an empty ETags object
+        return False
     return parse_etags(if_none_match).contains_weak(etag.strip('"'))
 
 
@@ -157,10 +159,10 @@ def respond_from_entry(entry: Entry, environ: dict, start_response: Callable) ->
 class PageCache:
     """Rendered pages and static files by path, for one version (of content, and day) at a time."""
 
-    def __init__(self, version_of: Callable[[], str]):
+    def __init__(self, version_of: Callable[[], object]):
         self.version_of = version_of
         self._lock = threading.Lock()
-        self._version: str | None = None
+        self._version: object = None
         self._entries: dict[str, Entry] = {}
         self.static: dict[str, Entry] = {}
 
@@ -176,7 +178,7 @@ class PageCache:
             return None
         return self._entries.get(path)
 
-    def put(self, path: str, version: str, entry: Entry) -> None:
+    def put(self, path: str, version: object, entry: Entry) -> None:
         """Keep an entry for a path, if it belongs to the current version and there is room."""
         with self._lock:
             if version == self._version and len(self._entries) < PAGE_CACHE_MAX_ENTRIES:
