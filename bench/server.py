@@ -2,6 +2,7 @@
 
 Every server here is started with ``--config python:rightsinfo.gunicorn_conf`` (the Procfile's), in its
 own process group, and stopped when its ``with`` block ends, so a benchmark never leaves one behind.
+The tests start their servers with the same ``Gunicorn`` class.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -57,56 +58,115 @@ def http_get(base_url: str, path: str, headers: dict[str, str] | None = None) ->
         connection.close()
 
 
+class Gunicorn:
+    """gunicorn with the project's config on one 127.0.0.1 port; it can be stopped and started again there.
+
+    The benchmarks, the browser tests and the log tests all start the server this one way. The access
+    log (gunicorn's stdout) goes to ``log_path`` or nowhere; the error log to ``error_log_path``, else
+    to ``log_path``, else to a temporary file, and is quoted when the server fails to start.
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        app_spec: str = "wsgi:app",
+        *,
+        port: int | None = None,
+        workers: int | None = None,
+        log_path: Path | None = None,
+        error_log_path: Path | None = None,
+        stop_signal: int = signal.SIGTERM,
+        ready_path: str = "/en/",
+    ):
+        self.env = env
+        self.app_spec = app_spec
+        self.port = port or free_port()
+        self.workers = workers
+        self.log_path = log_path
+        self.error_log_path = error_log_path or log_path
+        self.stop_signal = stop_signal
+        self.ready_path = ready_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the server's origin, e.g. http://127.0.0.1:43117."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Gunicorn:
+        """Start gunicorn in its own process group and wait until ``ready_path`` answers 200."""
+        executable = Path(sys.executable).with_name("gunicorn")
+        workers = ["--workers", str(self.workers)] if self.workers else []
+        with ExitStack() as files:
+            access = files.enter_context(self.log_path.open("ab")) if self.log_path else subprocess.DEVNULL
+            if self.error_log_path:
+                errors = files.enter_context(self.error_log_path.open("a+b"))
+            else:
+                errors = files.enter_context(tempfile.TemporaryFile())
+            self.process = subprocess.Popen(
+                [str(executable), "--config", CONFIG_ARGUMENT, "--bind", f"127.0.0.1:{self.port}",
+                 *workers, *control_socket_arguments(), self.app_spec],
+                cwd=PROJECT_DIR,
+                env=self.env,
+                stdout=access,  # the access log: written (its cost counts) even when not kept
+                stderr=errors,
+                start_new_session=True,  # its own process group: stop() ends the master and workers
+            )  # fmt: skip
+            self._wait_until_ready(errors)
+        return self
+
+    def _wait_until_ready(self, error_log) -> None:
+        """Poll the ready path until it answers 200; raise with the error log if gunicorn dies or hangs."""
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and self.running():
+            try:
+                if http_get(self.base_url, self.ready_path)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(POLL_INTERVAL_SECONDS)
+        self.stop()
+        error_log.seek(0)
+        raise RuntimeError(f"gunicorn did not start:\n{error_log.read().decode(errors='replace')[-3000:]}")
+
+    def running(self) -> bool:
+        """Return whether the server process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        """Send ``stop_signal`` to the process group (KILL too if it lingers) and wait for it to end."""
+        if not self.running():
+            self.process = None
+            return
+        os.killpg(self.process.pid, self.stop_signal)
+        try:
+            self.process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+    def ensure_running(self) -> Gunicorn:
+        """Start the server again if it was stopped."""
+        return self if self.running() else self.start()
+
+    def restart(self) -> Gunicorn:
+        """Stop and start again on the same port (the same origin, so a browser's worker stays)."""
+        self.stop()
+        return self.start()
+
+    def __enter__(self) -> Gunicorn:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
 @contextmanager
 def gunicorn(app_spec: str, env: dict[str, str], ready_path: str = "/en/") -> Iterator[str]:
     """Serve ``app_spec`` with gunicorn and the project's config; yield the base URL, then stop it."""
-    executable = Path(sys.executable).with_name("gunicorn")
-    port = free_port()
-    with tempfile.TemporaryFile() as error_log:
-        process = subprocess.Popen(
-            [str(executable), "--config", CONFIG_ARGUMENT, "--bind", f"127.0.0.1:{port}",
-             *control_socket_arguments(), app_spec],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,  # the access log: written (its cost counts) but not kept
-            stderr=error_log,
-            start_new_session=True,
-        )  # fmt: skip
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_ready(base_url, ready_path, process, error_log)
-            yield base_url
-        finally:
-            stop(process)
-
-
-def wait_until_ready(base_url: str, path: str, process: subprocess.Popen, error_log) -> None:
-    """Poll ``path`` until the server answers 200; raise with its error log if it dies or hangs."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if http_get(base_url, path)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(POLL_INTERVAL_SECONDS)
-    stop(process)
-    error_log.seek(0)
-    raise RuntimeError(f"gunicorn did not start:\n{error_log.read().decode(errors='replace')[-3000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop gunicorn and its workers (its own process group): TERM, then KILL if it lingers."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    with Gunicorn(env, app_spec, ready_path=ready_path) as server:
+        yield server.base_url
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from rightsinfo import serving, site
+from rightsinfo import clock, serving, site
 from rightsinfo.assets import Assets
 from rightsinfo.config import DATABASE_NAME, load_settings
 from rightsinfo.db import SiteDatabase
@@ -27,7 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database = SiteDatabase(Path(app.instance_path) / DATABASE_NAME, app.config["DB_CHECK_INTERVAL_SECONDS"])
     assets = Assets(serving.security_headers(app.config["HSTS"]))
-    cache = serving.PageCache(lambda: database.version)
+    # A rendered page holds for one content version on one day: the date decides which contacts
+    # are flagged as possibly out of date.
+    cache = serving.PageCache(lambda: (database.version, clock.day_of_cache(app.config)))
     cache.static.update(assets.entries)
     site.init_app(app, site.Site(database, assets, cache))
 
@@ -54,5 +56,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing):
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
-    serving.install(app, cache, lambda: database.version)
+    serving.install(app, cache)
     return app

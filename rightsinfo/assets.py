@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Iterable
 from pathlib import Path
 
 from rightsinfo.serving import Entry, make_entry
 
-STATIC_DIR = Path(__file__).parent / "static"
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -22,6 +24,19 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".woff2": "font/woff2",
 }
+
+
+def code_version(files: Iterable[Path], *salt: str) -> str:
+    """Return a short hash of files (their package-relative names and bytes) and of any ``salt``.
+
+    What a cached output depends on apart from content: the offline pack on the templates, a leaflet
+    on the code, its templates, its fonts and WeasyPrint's version.
+    """
+    digest = hashlib.sha256("\0".join(salt).encode())
+    for path in files:
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def fingerprinted_name(relative: str, data: bytes) -> str:

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from rightsinfo import search_index
 from rightsinfo.bidi import isolate_page_html
-from rightsinfo.catalogues import catalogue_paths, check_placeholders, compile_catalogue
+from rightsinfo.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
@@ -260,14 +260,7 @@ def compile_catalogues(translations_dir: Path, target: Path, project_dir: Path) 
         if not po_path.exists():
             continue
         mo_path = target / locale / "LC_MESSAGES" / "messages.mo"
-        found = compile_catalogue(po_path, mo_path, project_dir)
-        if not found:
-            try:
-                shown = str(po_path.relative_to(project_dir))
-            except ValueError:
-                shown = str(po_path)
-            found = check_placeholders(po_path, shown)
-        problems += found
+        problems += compile_catalogue(po_path, mo_path, project_dir)
     return problems
 
 

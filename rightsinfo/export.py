@@ -23,8 +23,6 @@ replaces the target folder only once every file is written.
 from __future__ import annotations
 
 import contextvars
-import gzip
-import importlib.util
 import json
 import re
 import shutil
@@ -35,14 +33,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import brotli
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 
 from rightsinfo import i18n
 from rightsinfo.config import placeholder_address_warning
-from rightsinfo.serving import COMPRESSIBLE_TYPES
+from rightsinfo.serving import COMPRESSIBLE_TYPES, brotli_compress, gzip_compress
 from rightsinfo.site import current_site
 
 ERROR_PAGE = "/404.html"
@@ -51,8 +48,6 @@ MISSING_PAGE = "/no/such/page/404.html"
 # Form actions are not followed: a GET form always adds a query, which a static host ignores.
 LINK_ATTRIBUTES = frozenset({"href", "src", "data-share-qr"})  # the QR code the footer opens
 CSS_URL_PATTERN = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-GZIP_LEVEL = 9
-BROTLI_QUALITY = 11
 
 # What a static host will say a file is, from its name alone; the export refuses an address whose
 # type in the app differs, because the host could not serve it the same way.
@@ -147,8 +142,6 @@ def leaflet_urls(app: Flask) -> list[str]:
     A leaflet in A4, with English beside it or in Naskh is asked for with a query string, which a
     static host ignores, so only each leaflet's default form is exported.
     """
-    if importlib.util.find_spec("rightsinfo.leaflets") is None or "leaflets" not in app.blueprints:
-        return []
     from rightsinfo import leaflets
 
     endpoints = {
@@ -222,23 +215,13 @@ def compressed_twins(client, url: str, body: bytes) -> tuple[bytes, bytes]:
     same way, so every text file has both twins and the export stays reproducible.
     """
     twins = []
-    for encoding, compress in (("gzip", gzip_bytes), ("br", brotli_bytes)):
+    for encoding, compress in (("gzip", gzip_compress), ("br", brotli_compress)):
         response = client.get(source_of(url), headers={"Accept-Encoding": encoding})
         if response.headers.get("Content-Encoding") == encoding:
             twins.append(response.get_data())
         else:
             twins.append(compress(body))
     return twins[0], twins[1]
-
-
-def gzip_bytes(body: bytes) -> bytes:
-    """Gzip a body as the app does, with no timestamp so that the bytes are reproducible."""
-    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-
-
-def brotli_bytes(body: bytes) -> bytes:
-    """Brotli a body as the app does."""
-    return brotli.compress(body, quality=BROTLI_QUALITY)
 
 
 def write_file(

@@ -20,6 +20,7 @@ from flask import Blueprint
 from markupsafe import Markup
 
 from rightsinfo import db
+from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import newest_date, public_url, render_page
@@ -33,7 +34,6 @@ FILENAME_TEMPLATE = "rightsinfo-{lang}.html"
 LINK_PATTERN = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 HEADING_PATTERN = re.compile(r"<(/?)h([2-5])>")
 SYMBOL_PATTERN = re.compile(r'<symbol id="([^"]+)".*?</symbol>', re.DOTALL)
-TAG_PATTERN = re.compile(r"<[^>]+>")
 
 
 @cache
@@ -97,7 +97,7 @@ def localise_page_html(html: str, lang: str, slug: str, anchors: set[str]) -> st
         if href.startswith(("tel:", "mailto:")):
             return match.group(0)
         if href.startswith(("https:", "http:")):
-            if TAG_PATTERN.sub("", label).strip() == href:
+            if without_tags(label).strip() == href:
                 return f'<bdi class="url">{href}</bdi>'
             return f'{label} (<bdi class="url">{href}</bdi>)'
         anchor = anchor_for(urlsplit(urljoin(page_url, href)).path, lang, anchors)

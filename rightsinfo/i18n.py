@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale
+from babel import Locale, negotiate_locale
 from babel.dates import format_date
+from flask_babel import Domain, get_babel
 
 from rightsinfo.partial_date import PartialDate
 
@@ -33,23 +35,10 @@ LOCALE_BY_PREFIX: dict[str, str] = {
     "ur": "ur",
 }
 
-# Accept-Language tags mapped to the site's prefixes by hand, because Werkzeug's matching does not
-# map them on its own: a Dari reader's browser says Persian (fa, fa-AF), never prs.
-ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {
-    "fa": "prs",
-    "fa-af": "prs",
-    "fa-ir": "prs",
-    "prs": "prs",
-    "prs-af": "prs",
-    "ps": "ps",
-    "ps-af": "ps",
-    "ps-pk": "ps",
-    "ur": "ur",
-    "ur-pk": "ur",
-    "ur-in": "ur",
-    "ar": "ar",
-    "en": "en",
-}
+# Accept-Language tags that Babel's negotiation cannot map to a prefix by itself: a Dari reader's
+# browser says Persian (fa, fa-AF), never prs. Regional tags of our languages (ps-AF, ur-PK, ar-EG)
+# fall back to their base language without an alias.
+ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {"fa": "prs", "fa-af": "prs", "fa-ir": "prs"}
 
 DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {
     "arabext": "۰۱۲۳۴۵۶۷۸۹",
@@ -127,23 +116,15 @@ def language_for_locale(locale_id: str) -> Language:
     return language_by_prefix()[ENGLISH]
 
 
-def best_language(accept_language: list[tuple[str, float]]) -> Language:
-    """Choose the best language for an Accept-Language list of (tag, quality), English by default.
+def best_language(accept_language: Iterable[tuple[str, float]]) -> Language:
+    """Choose the best language for a ranked Accept-Language list of (tag, quality), English by default.
 
-    Exact or aliased tags count; a regional tag not listed (``ar-EG``) falls back to its base
-    language. Quality order is respected and ties keep the header's order.
+    Werkzeug ranks the header by quality (ties keep its order); Babel's ``negotiate_locale`` takes the
+    first tag that is a prefix, an alias of one, or a regional tag of one (``ar-EG``). Quality 0 refuses.
     """
-    ranked = sorted(enumerate(accept_language), key=lambda item: (-item[1][1], item[0]))
-    for _index, (tag, quality) in ranked:
-        if quality <= 0:
-            continue
-        normalised = tag.strip().lower().replace("_", "-")
-        prefix = ACCEPT_LANGUAGE_ALIASES.get(normalised)
-        if prefix is None:
-            prefix = ACCEPT_LANGUAGE_ALIASES.get(normalised.split("-", 1)[0])
-        if prefix is not None:
-            return language_by_prefix()[prefix]
-    return language_by_prefix()[ENGLISH]
+    preferred = [tag.replace("_", "-") for tag, quality in accept_language if quality > 0]
+    prefix = negotiate_locale(preferred, list(LOCALE_BY_PREFIX), sep="-", aliases=ACCEPT_LANGUAGE_ALIASES)
+    return language_by_prefix()[prefix.lower() if prefix else ENGLISH]
 
 
 def localise_digits(text: str, language: Language) -> str:
@@ -203,14 +184,36 @@ def install_escaping_gettext(app) -> None:
     )
 
 
-def use_catalogues(app, directory: str) -> None:
-    """Point flask-babel at a build's compiled catalogues, forgetting any loaded before."""
-    from flask_babel import get_babel
+class BuildCatalogues(Domain):
+    """flask-babel's message domain, reading the compiled catalogues of the build being served.
 
-    config = get_babel(app)
-    if config.translation_directories != [directory]:
-        config.translation_directories[:] = [directory]
-        config.instance.domain_instance.cache.clear()
+    ``folder_of`` names the current build's catalogue folder (None before the first build). The loaded
+    translations are kept for one folder at a time, so a new build's catalogues take over on its first
+    request, with no configuration rewritten per request.
+    """
+
+    def __init__(self, folder_of: Callable[[], str | None]):
+        super().__init__()
+        self.folder_of = folder_of
+        self.folder: str | None = None
+
+    @property
+    def translation_directories(self) -> list[str]:
+        """Return the current build's catalogue folder (none before the first build)."""
+        folder = self.folder_of()
+        return [folder] if folder else []
+
+    def get_translations_cache(self, ctx) -> dict:
+        """Return the translations loaded from the current folder, forgetting an older build's."""
+        folder = self.folder_of()
+        if folder != self.folder:
+            self.folder, self.cache = folder, {}
+        return self.cache
+
+
+def use_catalogues(app, folder_of: Callable[[], str | None]) -> None:
+    """Make flask-babel translate from the compiled catalogues in the folder ``folder_of`` names."""
+    get_babel(app).instance.domain_instance = BuildCatalogues(folder_of)
 
 
 def format_names(names: list[str], language: Language) -> str:

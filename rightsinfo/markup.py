@@ -25,6 +25,7 @@ EASTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123
 NUMBER_PATTERN = re.compile(r"\d+")
 HEADING_PATTERN = re.compile(r"<h([2-4])>")
 HREF_PATTERN = re.compile(r'href="([^"]*)"')
+TAG_PATTERN = re.compile(r"<[^>]+>")
 
 
 def _markdown() -> MarkdownIt:
@@ -95,10 +96,15 @@ class Shape:
     headings: tuple[int, ...]
 
 
+def without_tags(html: str, replacement: str = "") -> str:
+    """Return sanitised HTML (ours: no comments, no '>' inside attributes) with every tag replaced."""
+    return TAG_PATTERN.sub(replacement, html)
+
+
 def shape_of(html: str) -> Shape:
     """Return the numbers, links and heading structure of rendered HTML."""
     links = tuple(sorted(HREF_PATTERN.findall(html)))
-    text = re.sub(r"<[^>]+>", " ", html)
+    text = without_tags(html, " ")
     text = text.translate(EASTERN_DIGITS)
     numbers = tuple(sorted(str(int(n)) if len(n) < 6 else n for n in NUMBER_PATTERN.findall(text)))
     headings = tuple(int(level) for level in HEADING_PATTERN.findall(html))

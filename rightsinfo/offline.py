@@ -44,6 +44,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 
 from rightsinfo import db, i18n
+from rightsinfo.assets import code_version
 from rightsinfo.i18n import current_language
 from rightsinfo.serving import mark_cacheable, preferred_encoding
 from rightsinfo.site import connection, current_site
@@ -69,21 +70,17 @@ whole_packs: dict[tuple[str, str, str | None], bytes] = {}
 
 
 @functools.cache
-def code_version() -> str:
+def templates_version() -> str:
     """Return a hash of the templates, so a template change also renews saved packs.
 
     Computed once per process, like the static files' fingerprints: code changes arrive with a restart.
     """
-    digest = hashlib.sha256()
-    for path in sorted(TEMPLATES_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return code_version(sorted(path for path in TEMPLATES_DIR.rglob("*") if path.is_file()))
 
 
 def pack_version() -> str:
     """Return the offline pack's version: content, templates and static files together."""
-    parts = (current_site().database.version, code_version(), current_site().assets.version)
+    parts = (current_site().database.version, templates_version(), current_site().assets.version)
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:12]
 
 
@@ -255,36 +252,25 @@ def compress_lines(lines: list[str], encoding: str | None, quality: dict[str, in
 
 @bp.get("/<lang>/search-pack.json")
 def search_pack(lang: str):
-    """Return the compact search index of a language for offline search in the browser."""
-    from rightsinfo.search_index import offline_pack
+    """Return the compact search index of a language for offline search in the browser.
 
-    pack = offline_pack(connection(), lang)
-    add_summaries(pack["entries"], lang)
-    body = json.dumps(pack, ensure_ascii=False, separators=(",", ":"))
-    return mark_cacheable(Response(body, mimetype="application/json"))
-
-
-def add_summaries(entries: list[dict], lang: str) -> None:
-    """Give each search entry its one-line summary ("s"), and "l": "en" where it is English text.
-
-    The offline results show the summary with the matched words marked, as the server shows a
-    snippet; the language mark lets the browser set ``lang``/``dir`` on English fallback text.
+    Each entry has its title ("t"), address ("u"), one-line summary ("s"), folded words ("w") and,
+    where its text is English, "l": "en", so the browser can set ``lang``/``dir`` on it.
     """
-    shown = {
-        url_for("pages.topic", lang=lang, slug=page["slug"]): page
-        for page in db.topic_pages(connection(), lang)
-    }
-    shown |= {
-        url_for("directory.organisation", lang=lang, org_id=org["id"]): org
-        for org in db.organisations(connection(), lang)
-    }
-    for entry in entries:
-        record = shown.get(entry["u"])
-        if record is None:
-            continue
-        entry["s"] = record["summary"]
-        if record["text_lang"] != lang:
-            entry["l"] = record["text_lang"]
+    from rightsinfo.search_index import offline_pack_rows
+
+    entries = []
+    for row in offline_pack_rows(connection(), lang):
+        if row["kind"] == "page":
+            address = url_for("pages.topic", lang=lang, slug=row["key"])
+        else:
+            address = url_for("directory.organisation", lang=lang, org_id=row["key"])
+        entry = {"t": row["title"], "u": address, "w": row["pack_words"], "s": row["summary"]}
+        if row["text_lang"] != lang:
+            entry["l"] = row["text_lang"]
+        entries.append(entry)
+    body = json.dumps({"lang": lang, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+    return mark_cacheable(Response(body, mimetype="application/json"))
 
 
 def pack_updated() -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html as html_lib
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -17,15 +16,15 @@ import sqlite_utils
 from markupsafe import Markup, escape
 
 from rightsinfo.folding import fold, fold_query_terms
+from rightsinfo.markup import without_tags
 
-TAG_PATTERN = re.compile(r"<[^>]+>")
 SNIPPET_WORDS = 24
 RESULTS_LIMIT = 20
 
 
 def plain_text(html: str) -> str:
     """Return the visible text of sanitised HTML."""
-    return " ".join(html_lib.unescape(TAG_PATTERN.sub(" ", html)).split())
+    return " ".join(html_lib.unescape(without_tags(html, " ")).split())
 
 
 def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict], texts: list[dict]):
@@ -42,6 +41,7 @@ def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict
                 "key": page["slug"],
                 "text_lang": page["text_lang"],
                 "title": page["title"],
+                "summary": page["summary"],
                 "body": body,
                 "folded_title": fold(page["title"] + " " + keywords),
                 "folded_body": fold(page["summary"] + " " + body),
@@ -58,11 +58,15 @@ def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict
                 "key": org["id"],
                 "text_lang": text["text_lang"],
                 "title": org["name"],
+                "summary": text["summary"],
                 "body": text["summary"],
                 "folded_title": fold(title),
                 "folded_body": fold(body),
             }
         )
+    for row in rows:
+        # The offline pack's words: folded and de-duplicated, so fold.js matches them as the server would.
+        row["pack_words"] = " ".join(dict.fromkeys((row["folded_title"] + " " + row["folded_body"]).split()))
     db["search"].insert_all(rows)
     db["search"].enable_fts(["folded_title", "folded_body"], create_triggers=False)
 
@@ -122,18 +126,12 @@ def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
     ]
 
 
-def offline_pack(conn: sqlite3.Connection, lang: str) -> dict:
-    """Return a compact index of a language for the browser: each entry's title, address, words.
+def offline_pack_rows(conn: sqlite3.Connection, lang: str) -> list[sqlite3.Row]:
+    """Return what the browser's offline search needs of each entry: kind, key, title, summary, words.
 
-    Words are folded and de-duplicated, so the browser's search (``fold.js``, the same folding)
-    matches them exactly as the server would.
+    The words are stored folded and de-duplicated at build, so the browser's search (``fold.js``, the
+    same folding) matches them exactly as the server would.
     """
-    rows = conn.execute(
-        "SELECT kind, key, title, folded_title, folded_body FROM search WHERE lang = ?", (lang,)
+    return conn.execute(
+        "SELECT kind, key, title, summary, text_lang, pack_words FROM search WHERE lang = ?", (lang,)
     ).fetchall()
-    entries = []
-    for kind, key, title, folded_title, folded_body in rows:
-        words = list(dict.fromkeys((folded_title + " " + folded_body).split()))
-        path = f"/{lang}/{key}/" if kind == "page" else f"/{lang}/organisations/{key}/"
-        entries.append({"t": title, "u": path, "w": " ".join(words)})
-    return {"lang": lang, "entries": entries}

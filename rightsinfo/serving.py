@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import brotli
 from flask import Flask, Response, request
+from werkzeug.http import parse_accept_header, parse_etags
 
 CACHEABLE_ATTRIBUTE = "rightsinfo_cacheable"
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
@@ -28,6 +29,9 @@ QUERY_SAFE_CHARS = "".join(chr(code) for code in range(0x21, 0x7F))  # printable
 UNSAFE_QUERY_CHAR = re.compile(r"[^\x21-\x7e]")
 PAGE_CACHE_MAX_ENTRIES = 5000
 ACCEPT_ENCODING_CACHE_ENTRIES = 256
+ENCODINGS = ("br", "gzip")  # in the server's order of preference, when the client likes both equally
+GZIP_LEVEL = 9  # the highest: a page is compressed once per content version, then served many times
+BROTLI_QUALITY = 11
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -80,35 +84,16 @@ def strong_etag(body: bytes) -> str:
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Return whether an If-None-Match header names ``etag`` (or '*'); junk never matches."""
-    if not if_none_match:
+    """Return whether an If-None-Match header names ``etag`` (weakly, or by '*'); junk never matches."""
+    if not if_none_match:  # most requests: skip building an empty ETags object
         return False
-    for candidate in if_none_match.split(","):
-        candidate = candidate.strip()
-        if candidate.startswith("W/"):
-            candidate = candidate[2:]
-        if candidate in {etag, "*"}:
-            return True
-    return False
+    return parse_etags(if_none_match).contains_weak(etag.strip('"'))
 
 
 @lru_cache(maxsize=ACCEPT_ENCODING_CACHE_ENTRIES)  # browsers send a handful of distinct headers
 def preferred_encoding(accept_encoding: str | None) -> str | None:
-    """Return 'br', 'gzip' or None from an Accept-Encoding header (q=0 means refused)."""
-    offered = {}
-    for part in (accept_encoding or "").lower().split(","):
-        name, _sep, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        offered[name.strip()] = quality
-    for encoding in ("br", "gzip"):
-        if offered.get(encoding, 0) > 0:
-            return encoding
-    return None
+    """Return 'br', 'gzip' or None from an Accept-Encoding header (q=0 refuses, '*' accepts both)."""
+    return parse_accept_header(accept_encoding).best_match(ENCODINGS)
 
 
 @dataclass(frozen=True)
@@ -132,14 +117,24 @@ class Entry:
         return self.body, None
 
 
+def gzip_compress(body: bytes) -> bytes:
+    """Return ``body`` gzipped at the highest level, with no timestamp (the same bytes every time)."""
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def brotli_compress(body: bytes) -> bytes:
+    """Return ``body`` compressed with brotli at the highest quality."""
+    return brotli.compress(body, quality=BROTLI_QUALITY)
+
+
 def make_entry(body: bytes, content_type: str, headers: Iterable[tuple[str, str]]) -> Entry:
     """Compress a body once (gzip and brotli, when worth it) and wrap it as an Entry."""
     compressible = content_type.startswith(COMPRESSIBLE_TYPES) and len(body) >= MIN_COMPRESS_BYTES
     return Entry(
         status=200,
         body=body,
-        gzip_body=gzip.compress(body, compresslevel=9, mtime=0) if compressible else None,
-        br_body=brotli.compress(body, quality=11) if compressible else None,
+        gzip_body=gzip_compress(body) if compressible else None,
+        br_body=brotli_compress(body) if compressible else None,
         etag=strong_etag(body),
         headers=(("Content-Type", content_type), *headers),
     )
@@ -162,12 +157,12 @@ def respond_from_entry(entry: Entry, environ: dict, start_response: Callable) ->
 
 
 class PageCache:
-    """Rendered pages and static files by path, for one content version at a time."""
+    """Rendered pages and static files by path, for one version (of content, and day) at a time."""
 
-    def __init__(self, version_of: Callable[[], str]):
+    def __init__(self, version_of: Callable[[], object]):
         self.version_of = version_of
         self._lock = threading.Lock()
-        self._version: str | None = None
+        self._version: object = None
         self._entries: dict[str, Entry] = {}
         self.static: dict[str, Entry] = {}
 
@@ -183,7 +178,7 @@ class PageCache:
             return None
         return self._entries.get(path)
 
-    def put(self, path: str, version: str, entry: Entry) -> None:
+    def put(self, path: str, version: object, entry: Entry) -> None:
         """Keep an entry for a path, if it belongs to the current version and there is room."""
         with self._lock:
             if version == self._version and len(self._entries) < PAGE_CACHE_MAX_ENTRIES:
@@ -236,7 +231,7 @@ def mark_cacheable(response: Response) -> Response:
     return response
 
 
-def install(app: Flask, cache: PageCache, version_of: Callable[[], str]) -> None:
+def install(app: Flask, cache: PageCache) -> None:
     """Add security headers and compression to every response, and fill the page cache."""
     headers = security_headers(app.config["HSTS"])
 
@@ -256,7 +251,7 @@ def install(app: Flask, cache: PageCache, version_of: Callable[[], str]) -> None
             [(k, v) for k, v in response.headers.items() if k not in {"Content-Type", "Content-Length"}],
         )
         if cacheable:
-            cache.put(request.path, version_of(), entry)
+            cache.put(request.path, cache.version_of(), entry)
         return encoded_response(entry, response)
 
     app.wsgi_app = CachedPages(app.wsgi_app, cache)

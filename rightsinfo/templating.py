@@ -23,6 +23,8 @@ from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import current_site
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
 
+SHORT_NUMBER_MAX_CHARS = 4  # 192, 193, 194: shown big, on the emergency strip and the card's top row
+
 
 def as_day(value: str | dt.date | PartialDate) -> PartialDate:
     """Return a date as precise as stored ('2013', '2025-07' or a day) from ISO text or a date."""
@@ -115,12 +117,18 @@ def render_page(template: str, **context) -> object:
     return mark_cacheable(response)
 
 
+def is_short_number(number: str) -> bool:
+    """Return whether an emergency number is a short one (192, 193, 194), dialled from any Serbian SIM."""
+    return len(number) <= SHORT_NUMBER_MAX_CHARS
+
+
 def init_app(app: Flask) -> None:
-    """Register the template context, filters and the per-request catalogue choice."""
+    """Register the template context, filters and the catalogues of the build being served."""
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
     app.jinja_env.filters["tel_href"] = tel_href
     app.jinja_env.filters["names"] = names_filter
+    app.jinja_env.tests["short_number"] = is_short_number
     app.jinja_env.globals.update(
         languages=i18n.languages,
         alternate_urls=alternate_urls,
@@ -142,11 +150,13 @@ def init_app(app: Flask) -> None:
             "asset_url": current_site().assets.url,
         }
 
-    @app.before_request
-    def choose_catalogues() -> None:
+    catalogues_root = Path(app.instance_path) / CATALOGUES_DIR_NAME
+
+    def catalogue_folder() -> str | None:
+        """Return the compiled catalogues of the build being served, or None before the first build."""
         try:
-            opened = current_site().database.current()
+            return str(catalogues_root / current_site().database.current().catalogue_dir)
         except SiteNotBuilt:
-            return
-        folder = Path(app.instance_path) / CATALOGUES_DIR_NAME / opened.catalogue_dir
-        i18n.use_catalogues(app, str(folder))
+            return None
+
+    i18n.use_catalogues(app, catalogue_folder)

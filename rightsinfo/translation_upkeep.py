@@ -18,25 +18,23 @@ from flask.cli import with_appcontext
 
 from rightsinfo import translation_history
 from rightsinfo.catalogues import POT_NAME, catalogue_paths
-from rightsinfo.content import Problems, read_page
+from rightsinfo.content import FRONT_MATTER_PATTERN, Problems, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.site import content_dir, translations_dir
-
-FRONT_MATTER_END = re.compile(r"\A(---\s*\n.*?\n)(---\s*(?:\n|\Z))", re.DOTALL)
 
 
 def set_front_matter(path: Path, updates: dict[str, str]) -> None:
     """Set ``key: value`` lines in a page's front matter, keeping every other line as it is."""
     text = path.read_text(encoding="utf-8")
-    match = FRONT_MATTER_END.match(text)
+    match = FRONT_MATTER_PATTERN.match(text)
     if not match:
         raise click.ClickException(f"{path}: no front matter found")
-    head = match.group(1)
+    head, rest = text[: match.end(1) + 1], text[match.end(1) + 1 :]  # rest starts at the closing ---
     for key, value in updates.items():
         line = f"{key}: {value}\n"
         pattern = re.compile(rf"^{re.escape(key)}\s*:.*\n", re.MULTILINE)
         head = pattern.sub(line, head, count=1) if pattern.search(head) else head + line
-    path.write_text(head + match.group(2) + text[match.end() :], encoding="utf-8")
+    path.write_text(head + rest, encoding="utf-8")
 
 
 def english_fingerprint(slug: str) -> str:

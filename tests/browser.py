@@ -11,17 +11,16 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+
+from bench.server import Gunicorn
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
@@ -35,7 +34,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SERVER_START_TIMEOUT_SECONDS = 20.0
 POLL_INTERVAL_SECONDS = 0.05
 
 
@@ -79,85 +77,22 @@ def build(dirs: SiteDirs) -> None:
         pytest.fail(f"flask build failed:\n{result.stdout}{result.stderr}", pytrace=False)
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class Server(Gunicorn):
+    """gunicorn serving one test site (one worker, the production settings) on one port.
 
-
-class Server:
-    """gunicorn serving one test site on one port; it can be killed and started again on that port."""
+    ``stop()`` kills it at once (SIGKILL to its own process group), as when the network is gone; it can
+    be started again on the same port. Its access and error logs go to one file beside the site.
+    """
 
     def __init__(self, dirs: SiteDirs, port: int | None = None, log_path: Path | None = None):
+        super().__init__(
+            dirs.environment(),
+            port=port,
+            workers=1,
+            log_path=log_path or dirs.instance.parent / "gunicorn.log",
+            stop_signal=signal.SIGKILL,
+        )
         self.dirs = dirs
-        self.port = port or free_port()
-        self.log_path = log_path or dirs.instance.parent / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def base_url(self) -> str:
-        """Return the site's origin, e.g. http://127.0.0.1:43117."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Server:
-        """Start gunicorn (one worker, the production settings) and wait until it answers."""
-        gunicorn = BIN_DIR / "gunicorn"
-        if not gunicorn.exists():
-            pytest.fail(f"{gunicorn} is missing: install the project with `make build`", pytrace=False)
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(gunicorn), "--config", "python:rightsinfo.gunicorn_conf", "--workers", "1",
-                 "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-                cwd=PROJECT_DIR,
-                env=self.dirs.environment(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: stop() kills the master and workers
-            )  # fmt: skip
-        self._wait_until_answering()
-        return self
-
-    def _wait_until_answering(self) -> None:
-        """Poll the home page until the server answers, failing with its log if it dies or hangs."""
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{self.log_path.read_text()}", pytrace=False)
-            try:
-                with urllib.request.urlopen(self.base_url + "/en/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(POLL_INTERVAL_SECONDS)
-        self.stop()
-        pytest.fail(f"gunicorn did not answer within {SERVER_START_TIMEOUT_SECONDS} s", pytrace=False)
-
-    def stop(self) -> None:
-        """Kill gunicorn at once (SIGKILL to its own process group), as when the network is gone."""
-        if self.process is None or self.process.poll() is not None:
-            self.process = None
-            return
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def ensure_running(self) -> Server:
-        """Start the server again if a test killed it."""
-        if self.process is None or self.process.poll() is not None:
-            self.start()
-        return self
-
-    def restart(self) -> Server:
-        """Stop and start again on the same port (the same origin, so the browser's worker stays)."""
-        self.stop()
-        return self.start()
-
-    def __enter__(self) -> Server:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
 
 def launch_chromium(playwright):

@@ -84,9 +84,14 @@ def test_translated_numbers_must_match_the_english_page(site_dirs):
 
 
 def test_eastern_digits_count_as_the_same_numbers(site_dirs):
-    # The fixture's Pashto page writes 72 as ۷۲ and builds without complaint.
-    report = build(site_dirs)
-    assert report.pages > 0
+    # The English page says 72 hours; the Pashto page writes ۷۲, builds, and is served as written.
+    assert "72" in (site_dirs["content"] / "pages" / "alpha" / "en.md").read_text()
+    assert "۷۲" in (site_dirs["content"] / "pages" / "alpha" / "ps.md").read_text()
+    build(site_dirs)
+    response = make_app(site_dirs).test_client().get("/ps/alpha/")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "تاسو ۷۲ ساعته لرئ" in body and " 72 " not in body
 
 
 def test_raw_html_and_script_links_in_markdown_never_reach_readers(site_dirs):

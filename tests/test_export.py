@@ -22,10 +22,11 @@ from urllib.parse import urljoin, urlsplit
 
 import brotli
 import pytest
-from browser import RequestLog, free_port, launch_chromium, wait_for
+from browser import RequestLog, launch_chromium, wait_for
 from conftest import PROJECT_DIR, make_app
 from playwright.sync_api import sync_playwright
 
+from bench.server import free_port
 from rightsinfo import db, i18n
 from rightsinfo.export import ExportError, ExportReport, export_site
 from rightsinfo.guide import content_security_policy

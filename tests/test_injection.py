@@ -15,23 +15,13 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, make_app
+from test_security import URL_ATTRIBUTES
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
 from rightsinfo.markup import ALLOWED_TAGS
 
 MARKER = "PWNED"
-URL_ATTRIBUTES = {
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "poster",
-    "data",
-    "srcset",
-    "xlink:href",
-    "background",
-}
 HARMLESS_SCRIPT_SOURCE = re.compile(r"^/static/[\w.-]+\.js$")
 PAYLOADS = (
     f"<script>alert('{MARKER}-script')</script>",

@@ -29,6 +29,7 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 A5_POINTS = (419.53, 595.28)
 A4_POINTS = (595.28, 841.89)
 CARD_POINTS = (240.94, 155.91)  # 85 × 55 mm
+PASHTO_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def tool(name: str) -> str:
@@ -184,13 +185,33 @@ def test_leaflet_shows_its_newest_sources_date_in_the_readers_digits(real_app, r
     assert newest.replace(" ", "") in text.replace(" ", "")  # e.g. ۳۱ اکتوبر ۲۰۲۵
 
 
-def test_leaflet_footer_has_the_publisher_and_page_numbers_in_the_readers_digits(app, tmp_path):
+def page_text(pdf: bytes, folder: Path, number: int) -> str:
+    """Return one page's text as pdftotext extracts it, bidi controls removed, whitespace squeezed."""
+    text = run("pdftotext", "-enc", "UTF-8", "-f", str(number), "-l", str(number), save(pdf, folder), "-")
+    return " ".join(BIDI_CONTROLS.sub("", text).split())
+
+
+def test_leaflet_footer_has_the_publisher_and_page_numbers_in_the_readers_digits(site_dirs, tmp_path):
+    # Long enough for several pages, so "page 2 of 2" cannot come from a date or a number in the text.
+    page = site_dirs["content"] / "pages" / "alpha" / "ps.md"
+    page.write_text(page.read_text() + "\n\nتاسو ساعته لرئ چې مرکز ته ورسیږئ.\n" * 30, "utf-8")
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    app = make_app(site_dirs)
     app.config["PUBLISHER"] = "Fixture Aid Group"
-    text = pdf_text(get_pdf(app.test_client(), "/ps/alpha/leaflet.pdf"), tmp_path)
-    assert "Fixture Aid Group" in text
-    assert "۱" in text and "/" in text  # page "۱ / ۱" in Pashto digits
-    english = pdf_text(get_pdf(app.test_client(), "/en/alpha/leaflet.pdf"), tmp_path)
-    assert re.search(r"1 / 1", english)
+    pdf = get_pdf(app.test_client(), "/ps/alpha/leaflet.pdf")
+    pages = page_count(pdf, tmp_path)
+    assert pages >= 2
+    for number in range(1, pages + 1):
+        text = page_text(pdf, tmp_path, number)
+        assert "Fixture Aid Group" in text
+        # pdftotext writes a right-to-left line in visual order, so "۱ / ۲" may come out as "۲ / ۱".
+        footers = {
+            f"{number} / {pages}".translate(PASHTO_DIGITS),
+            f"{pages} / {number}".translate(PASHTO_DIGITS),
+        }
+        assert any(footer in text for footer in footers), (footers, text[-200:])
+    english = get_pdf(app.test_client(), "/en/alpha/leaflet.pdf")
+    assert re.search(r"\b1 / 1\b", page_text(english, tmp_path, 1))
 
 
 def test_draft_translation_says_so_on_the_leaflet(client, tmp_path):

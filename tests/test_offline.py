@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import struct
+import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import make_app, without_isolation
@@ -20,6 +23,8 @@ from rightsinfo.i18n import get_language, languages
 from rightsinfo.search_index import plain_text
 
 PREFIXES = [language.prefix for language in languages()]
+WORKER_RUNNER = Path(__file__).parent / "js" / "run_worker.js"
+NODE_TIMEOUT_SECONDS = 30
 PACK_BUDGET_BYTES = 150 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HTML_PACK_URL = re.compile(r"^/[a-z]+/(?:[a-z0-9-]+/|organisations/[a-z0-9-]+/|search)?$")
@@ -103,11 +108,51 @@ def test_service_worker_is_never_stale_and_may_control_its_language(client, pref
     assert response.mimetype == "application/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["Service-Worker-Allowed"] == f"/{prefix}/"
-    body = response.get_data(as_text=True)
-    assert "var CACHE_PREFIX = 'rightsinfo-' + LANG + '-';" in body
-    assert f'var LANG = "{prefix}";' in body
-    assert "skipWaiting()" in body.split("SKIP_WAITING", 1)[1], "skipWaiting only when the reader asks"
-    assert "addAll" not in body, "saving must report progress and fail visibly, not cache.addAll"
+
+
+def run_worker(client, tmp_path, prefix: str, scenario: str) -> dict:
+    """Run the language's service worker in Node with a recording fake browser (tests/js/run_worker.js)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: apt-get install nodejs")
+    script = tmp_path / "sw.js"
+    script.write_text(service_worker(client, prefix), "utf-8")
+    result = subprocess.run(
+        [node, str(WORKER_RUNNER), str(script), f"/{prefix}/sw.js", scenario],
+        capture_output=True, text=True, check=True, timeout=NODE_TIMEOUT_SECONDS,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_installing_saves_the_whole_pack_into_the_languages_own_cache_with_progress(client, tmp_path):
+    run = run_worker(client, tmp_path, "ps", "install")
+    urls = pack_urls(client, "ps")
+    assert run["failed"] is None
+    assert [url for _cache, url in run["stored"]] == urls
+    assert {cache for cache, _url in run["stored"]} == {f"rightsinfo-ps-{pack_version(client, 'ps')}"}
+    progress = [message["done"] for message in run["messages"] if message["type"] == "progress"]
+    assert progress == list(range(len(urls) + 1))
+    assert run["skipWaiting"] == 0, "a new version must wait until the reader asks for it"
+
+
+def test_a_failed_url_deletes_the_half_saved_pack_and_tells_the_pages(client, tmp_path):
+    run = run_worker(client, tmp_path, "ps", "install-failing")
+    assert run["failed"], "installing must fail, so the browser keeps the old worker"
+    assert run["deleted"] == [f"rightsinfo-ps-{pack_version(client, 'ps')}"] and run["cacheNames"] == []
+    assert run["messages"][-1] == {"type": "failed", "version": pack_version(client, "ps")}
+
+
+def test_the_new_version_takes_over_only_when_the_reader_asks(client, tmp_path):
+    run = run_worker(client, tmp_path, "ps", "message")
+    assert run["skipWaitingBeforeAsked"] == 0 and run["skipWaiting"] == 1
+    assert run["messages"] and run["messages"][0]["type"] == "progress", "STATUS is answered"
+
+
+def test_activating_deletes_only_older_packs_of_the_same_language(client, tmp_path):
+    run = run_worker(client, tmp_path, "ps", "activate")
+    assert run["deleted"] == ["rightsinfo-ps-old"]
+    current = f"rightsinfo-ps-{pack_version(client, 'ps')}"
+    assert sorted(run["cacheNames"]) == sorted(["rightsinfo-ar-old", "another-app", current])
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)

@@ -7,90 +7,40 @@ worker make while a reader browses a language and the offline pack is saved.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import browser
 import pytest
 from conftest import PROJECT_DIR
 
+from bench.server import CONFIG_ARGUMENT, Gunicorn
 from rightsinfo import gunicorn_conf
 from rightsinfo.build import build_site
 
-CONFIG_ARGUMENT = "python:rightsinfo.gunicorn_conf"
-SERVER_START_TIMEOUT_SECONDS = 20
 PRIVATE_SEARCH = "mysecretsearchword"
 PRIVATE_USER_AGENT = "PrivacyProbe/1.0 (secret-phone-model)"
 GUNICORN_COMMAND = re.compile(r"(?:^|[\s/:])gunicorn\s+--")
 CLIENT_ATOMS = ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%(r)s", "%(u)s", "%(l)s", "i}s", "e}s")
 
 
-def control_socket_arguments() -> list[str]:
-    """Return the flag that keeps gunicorn's control socket out of the way, if this gunicorn has one."""
-    from gunicorn import config
-
-    return ["--no-control-socket"] if hasattr(config, "ControlSocketDisable") else []
-
-
-def wait_until_listening(port: int, process: subprocess.Popen) -> None:
-    """Wait for gunicorn to answer on ``port``; fail if it exits or takes too long."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("gunicorn did not start in time")
-
-
 @pytest.fixture
 def gunicorn_logs(site_dirs, tmp_path):
     """Start gunicorn with the project's config; yield (port, stop) where stop() returns both logs."""
     build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
-    port = browser.free_port()
     access_path, error_path = tmp_path / "access.log", tmp_path / "error.log"
-    env = {
-        **os.environ,
-        "RIGHTSINFO_CONTENT_DIR": str(site_dirs["content"]),
-        "RIGHTSINFO_TRANSLATIONS_DIR": str(site_dirs["translations"]),
-        "RIGHTSINFO_INSTANCE_PATH": str(site_dirs["instance"]),
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "--config", CONFIG_ARGUMENT, "--bind", f"127.0.0.1:{port}"]
-    with access_path.open("wb") as access, error_path.open("wb") as error:
-        process = subprocess.Popen(
-            [*command, *control_socket_arguments(), "wsgi:app"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=access,
-            stderr=error,
-        )
+    dirs = browser.SiteDirs(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    server = Gunicorn(dirs.environment(), log_path=access_path, error_log_path=error_path)
 
     def stop() -> tuple[str, str]:
         """Stop gunicorn gracefully, so every log line is flushed, and return both logs."""
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=SERVER_START_TIMEOUT_SECONDS)
+        server.stop()
         return access_path.read_text(errors="replace"), error_path.read_text(errors="replace")
 
-    try:
-        wait_until_listening(port, process)
-        yield port, stop
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    with server:
+        yield server.port, stop
 
 
 def get(port: int, path: str) -> int:

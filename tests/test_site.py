@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -154,17 +155,34 @@ def test_directory_filters_by_city_and_kind_without_javascript(client):
     assert "<script>" not in unknown.get_data(as_text=True)
 
 
-def test_old_contact_shows_may_be_out_of_date(client):
-    body = client.get("/en/organisations/helpers/").get_data(as_text=True)
-    assert "May be out of date" in body
-    fresh = client.get("/en/organisations/clinic/").get_data(as_text=True)
-    assert "May be out of date" not in fresh
+def test_a_contact_is_flagged_out_of_date_only_after_the_limit(app):
+    # The fixture clinic's e-mail address was checked on 1 October 2026; the limit is a setting.
+    checked = dt.date(2026, 10, 1)
+    last_fresh_day = checked + dt.timedelta(days=app.config["CONTACT_STALE_AFTER_DAYS"])
+    client = app.test_client()
+    app.config["TODAY"] = last_fresh_day
+    assert "May be out of date" not in client.get("/en/organisations/clinic/").get_data(as_text=True)
+    app.config["TODAY"] = last_fresh_day + dt.timedelta(days=1)
+    assert "May be out of date" in client.get("/en/organisations/clinic/").get_data(as_text=True)
+    app.config["TODAY"] = checked
+    assert "May be out of date" in client.get("/en/organisations/helpers/").get_data(as_text=True)
 
 
-def test_every_page_shows_when_it_was_last_reviewed(client):
-    for path in ("/en/alpha/", "/ps/alpha/", "/en/organisations/helpers/"):
-        body = client.get(path).get_data(as_text=True)
-        assert "checked" in body.lower()
+def test_organisation_pages_show_the_date_their_record_and_contacts_were_checked(client):
+    english = client.get("/en/organisations/helpers/").get_data(as_text=True)
+    assert "Record checked against source S2, dated 3 Jul 2025." in english
+    assert "Source S2, dated 1 Jan 2014" in english
+    pashto = client.get("/ps/organisations/helpers/").get_data(as_text=True)
+    assert "dated ۳ جولای ۲۰۲۵." in pashto and "dated ۱ جنوري ۲۰۱۴" in pashto
+
+
+def test_sources_read_alike_on_pages_organisations_and_the_guide(client):
+    entry = re.compile(
+        r'<bdi>S1</bdi> Fixture source one <span class="source-date">\([^)]+\)</span> '
+        r'<bdi class="url">https://example.org/one</bdi>'
+    )
+    for path in ("/ps/alpha/", "/ps/organisations/helpers/", "/ps/guide.html"):
+        assert entry.search(client.get(path).get_data(as_text=True)), path
 
 
 @pytest.mark.parametrize(
@@ -200,6 +218,29 @@ def test_pages_are_compressed_when_the_client_accepts_it(client):
     compressed = client.get("/en/alpha/", headers={"Accept-Encoding": "gzip, br"})
     assert compressed.headers["Content-Encoding"] == "br"
     assert brotli.decompress(compressed.get_data()) == plain
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "sent"),
+    [
+        ("*", "br"),
+        ("gzip;q=1, br;q=0.5", "gzip"),
+        ("br;q=0, *", "gzip"),
+        ("br;q=0, gzip;q=0", None),
+        ("identity", None),
+    ],
+)
+def test_compression_follows_the_readers_accept_encoding_wildcards_included(client, accept_encoding, sent):
+    for attempt in ("rendered", "from the page cache"):
+        response = client.get("/en/alpha/", headers={"Accept-Encoding": accept_encoding})
+        assert response.headers.get("Content-Encoding") == sent, attempt
+
+
+def test_a_page_the_reader_has_in_any_form_answers_304(client):
+    etag = client.get("/en/alpha/").headers["ETag"]
+    for if_none_match in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        assert client.get("/en/alpha/", headers={"If-None-Match": if_none_match}).status_code == 304
+    assert client.get("/en/alpha/", headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_static_assets_are_fingerprinted_and_immutable(client):

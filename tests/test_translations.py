@@ -135,18 +135,17 @@ def test_check_names_file_and_line_of_a_broken_catalogue(site_dirs):
     assert re.search(r"translations/ps/LC_MESSAGES/messages\.po:\d+:", result.output)
 
 
-def test_check_names_a_placeholder_that_differs_from_the_source(site_dirs):
+@pytest.mark.parametrize("translation", ["نېټه %(datum)s", "نېټه"], ids=["misspelt", "left out"])
+def test_check_names_a_placeholder_that_differs_from_the_source(site_dirs, translation):
     po = site_dirs["translations"] / PS_PO
     text = po.read_text(encoding="utf-8")
     match = re.search(r'msgid "Based on sources up to %\(date\)s\."\nmsgstr ""', text)
     assert match
-    po.write_text(
-        text.replace(match.group(0), match.group(0)[: -len('msgstr ""')] + 'msgstr "نېټه %(datum)s"'),
-        encoding="utf-8",
-    )
+    changed = match.group(0)[: -len('msgstr ""')] + f'msgstr "{translation}"'
+    po.write_text(text.replace(match.group(0), changed), encoding="utf-8")
     result = cli(site_dirs, "translations", "check")
     assert result.exit_code == 1
-    assert re.search(r"messages\.po:\d+:", result.output)
+    assert re.search(r"messages\.po:\d+: .*'date'", result.output)
 
 
 def test_check_names_a_translated_page_whose_numbers_links_or_headings_differ(site_dirs):
@@ -176,6 +175,15 @@ def test_a_broken_catalogue_never_reaches_readers(site_dirs):
     with pytest.raises(ContentError):
         build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
     assert "موضوعګانې" in client.get("/ps/").get_data(as_text=True)
+
+
+def test_a_rebuilt_catalogue_reaches_readers_of_the_running_app(site_dirs):
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    running = make_app(site_dirs)
+    assert "موضوعګانې" in running.test_client().get("/ps/").get_data(as_text=True)
+    edit(site_dirs["translations"] / PS_PO, 'msgstr "موضوعګانې"', 'msgstr "نوې موضوعګانې"')
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    assert "نوې موضوعګانې" in running.test_client().get("/ps/").get_data(as_text=True)
 
 
 def test_markup_in_a_catalogue_entry_is_escaped(site_dirs):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from rightsinfo import assets
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import FONTS_DIR, PACKAGE_DIR, TEMPLATES_DIR
 from rightsinfo.site import site_of
@@ -24,21 +25,17 @@ OLD_VERSION_GRACE_SECONDS = 60
 
 
 @cache
-def code_version() -> str:
+def leaflet_code_version() -> str:
     """Return a hash of what changes a leaflet apart from content: code, templates, fonts, WeasyPrint."""
     import weasyprint
 
-    digest = hashlib.sha256(weasyprint.__version__.encode())
     # Every module (date formats, digits and labels come from i18n, templating, vocabulary…).
     files = [
         *sorted(PACKAGE_DIR.rglob("*.py")),
         *sorted(TEMPLATES_DIR.glob("leaflet*")),
         *sorted(FONTS_DIR.glob("*.ttf")),
     ]
-    for path in files:
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return assets.code_version(files, weasyprint.__version__)
 
 
 def cache_root(app: Flask) -> Path:
@@ -52,7 +49,7 @@ def cache_dir(app: Flask) -> Path:
     # The settings printed on a leaflet: a changed address must not leave the old one in saved PDFs.
     printed = "\n".join(app.config[name] for name in ("PUBLIC_BASE_URL", "FEEDBACK_EMAIL"))
     settings = hashlib.sha256(printed.encode()).hexdigest()[:8]
-    return cache_root(app) / f"{version}-{code_version()}-{settings}"
+    return cache_root(app) / f"{version}-{leaflet_code_version()}-{settings}"
 
 
 def read_cached(path: Path) -> bytes | None:

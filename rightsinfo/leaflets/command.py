@@ -54,9 +54,9 @@ def leaflet_jobs(app: Flask) -> list[Leaflet]:
         for language in i18n.languages():
             lang = language.prefix
             slugs = [page["slug"] for page in db.topic_pages(database, lang)]
-            seconds = [None] if lang == i18n.ENGLISH else [None, i18n.ENGLISH]
+            second_languages = [None] if lang == i18n.ENGLISH else [None, i18n.ENGLISH]
             scripts = [None, NASKH] if lang == URDU else [None]
-            for with_lang, script in itertools.product(seconds, scripts):
+            for with_lang, script in itertools.product(second_languages, scripts):
                 for size in SIZES:
                     jobs += [leaflet_for(lang, slug, size, with_lang, script) for slug in [*slugs, DIRECTORY]]
                 jobs.append(leaflet_for(lang, CARD, CARD_SIZE, with_lang, script))

@@ -15,11 +15,10 @@ from markupsafe import Markup, escape
 from rightsinfo import db, i18n, templating
 from rightsinfo.leaflets.model import CARD, DIRECTORY, PAGE, Leaflet
 from rightsinfo.site import connection
-from rightsinfo.templating import is_stale, language_name, newest_date
+from rightsinfo.templating import is_short_number, is_stale, language_name, newest_date
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP
 
 EMERGENCY_SLUG = "emergency"
-SHORT_NUMBER_MAX_CHARS = 4  # 192, 193, 194: the numbers dialled from a Serbian SIM card
 # The wallet card's key contacts: (organisation id, contact label) as written in content/organisations.
 EMERGENCY_CARD_CONTACTS = (("astra", "sos"), ("red-cross", "tracing"), ("ideas", "airport"))
 NUMBERING_SYSTEM_BY_DIGITS = {digits: name for name, digits in i18n.DIGITS_BY_NUMBERING_SYSTEM.items()}
@@ -135,10 +134,10 @@ def topic_context(lang: str, slug: str, with_lang: str | None) -> dict:
 def directory_context(lang: str, with_lang: str | None) -> dict:
     """Return the organisations, their phone numbers and sources, with second-language summaries."""
     organisations = db.organisations(connection(), lang)
-    seconds = {org["id"]: org for org in db.organisations(connection(), with_lang)} if with_lang else {}
+    translated = {org["id"]: org for org in db.organisations(connection(), with_lang)} if with_lang else {}
     entries = []
     for org in organisations:
-        second = seconds.get(org["id"])
+        second = translated.get(org["id"])
         if second is not None and second["text_lang"] == org["text_lang"]:
             second = None
         entries.append(
@@ -206,8 +205,8 @@ def card_context(lang: str, with_lang: str | None) -> dict:
         address = public_address("pages.home", lang=lang)
     source_ids = sorted({row["source"] for row in numbers} | {item["contact"]["source"] for item in contacts})
     return {
-        "short_numbers": [row for row in numbers if len(row["number"]) <= SHORT_NUMBER_MAX_CHARS],
-        "long_numbers": [row for row in numbers if len(row["number"]) > SHORT_NUMBER_MAX_CHARS],
+        "short_numbers": [row for row in numbers if is_short_number(row["number"])],
+        "long_numbers": [row for row in numbers if not is_short_number(row["number"])],
         "second_labels": second_labels,
         "words": words,
         "second_words": second_words,

@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from rightsinfo import i18n
+from rightsinfo.markup import without_tags
 from rightsinfo.templating import day_filter
 
 ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 ISOLATED_VALUES = re.compile(r"<bdi[^>]*>.*?</bdi>", re.DOTALL)
-TAGS = re.compile(r"<[^>]+>")
 
 
 def host(url: str) -> str:
@@ -32,7 +32,7 @@ def english_fallback(text: str, language: i18n.Language | None = None) -> Markup
     and full stop would be laid out right to left. A translated string always has Arabic letters.
     """
     shown = escape(text)
-    own_words = TAGS.sub("", ISOLATED_VALUES.sub("", shown))  # values filled in are not the sentence
+    own_words = without_tags(ISOLATED_VALUES.sub("", shown))  # values filled in are not the sentence
     if not (language or i18n.current_language()).is_rtl or ARABIC_LETTERS.search(own_words):
         return shown
     return Markup('<bdi dir="ltr" lang="en">') + shown + Markup("</bdi>")
