@@ -15,8 +15,9 @@ the render slots), ``cache`` (PDFs on disk), ``views`` (the routes) and ``comman
 every leaflet: ``flask --app rightsinfo leaflets DIR``).
 """
 
+from rightsinfo.leaflets.batch import render_job
 from rightsinfo.leaflets.cache import CACHE_DIR_NAME
-from rightsinfo.leaflets.command import leaflet_jobs, leaflets_command, render_job, render_leaflet
+from rightsinfo.leaflets.command import leaflet_jobs, leaflets_command, render_leaflet
 from rightsinfo.leaflets.model import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, PACK, PAGE, SIZES, Leaflet
 from rightsinfo.leaflets.render import RENDERER
 from rightsinfo.leaflets.views import bp

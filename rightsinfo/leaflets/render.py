@@ -59,6 +59,12 @@ class Renderer:
             filename=str(STYLESHEET_PATH), font_config=self._fonts, url_fetcher=LocalFilesOnly()
         )
 
+    def load(self) -> None:
+        """Load the fonts and parse the stylesheet now, unless this process already has."""
+        with self._lock:
+            if self._fonts is None:
+                self._load()
+
     def close(self) -> None:
         """Drop the fonts while the interpreter is still whole (WeasyPrint cleans up in __del__)."""
         with self._lock:
