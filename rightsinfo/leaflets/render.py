@@ -87,7 +87,13 @@ class Renderer:
             if self._fonts is None:
                 self._load()
             document = HTML(string=html, base_url=base_url, url_fetcher=LocalFilesOnly())
-            return document.write_pdf(stylesheets=[self._stylesheet], font_config=self._fonts)
+            pdf = document.write_pdf(stylesheets=[self._stylesheet], font_config=self._fonts)
+            # A render leaves reference cycles (boxes, layouts) that hold Pango and HarfBuzz memory
+            # the collector does not count, so its rare full passes let a worker grow by megabytes
+            # between them. One pass now costs a few milliseconds, as the loaded part is frozen.
+            del document
+            gc.collect()
+            return pdf
         finally:
             self._lock.release()
 
