@@ -396,7 +396,7 @@ def test_leaflets_on_two_processes_are_the_same_files_as_on_one(app, runner, tmp
     assert first.exit_code == 0, first.output
     second = prerender(runner, two, "--lang", "en", "--jobs", "2")
     assert second.exit_code == 0, second.output
-    assert "(2 processes)" in second.output and "(1 processes)" in first.output
+    assert "(2 processes)" in second.output and "(in this process)" in first.output
     in_process, in_pool = written_pdfs(one), written_pdfs(two)
     expected = {job.filename for job in leaflets.leaflet_jobs(app) if job.lang == "en"}
     assert set(in_pool) == set(in_process) == expected

@@ -95,13 +95,14 @@ def leaflets_command(directory: Path, seed_cache: bool, langs: tuple[str, ...], 
     leaflets = [job for job in leaflet_jobs(app) if not langs or job.lang in langs]
     started = time.monotonic()
     total_bytes = 0
+    processes = max(1, min(jobs, len(leaflets)))
     with click.progressbar(
         length=len(leaflets),
-        label=f"Rendering leaflets ({max(1, min(jobs, len(leaflets)))} processes)",
+        label=f"Rendering leaflets ({'in this process' if processes == 1 else f'{processes} processes'})",
         item_show_func=lambda filename: filename,
     ) as bar:
         try:
-            for leaflet, body in render_all(app, leaflets, jobs):
+            for leaflet, body in render_all(app, leaflets, processes):
                 target = directory / leaflet.filename
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(body)
