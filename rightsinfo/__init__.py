@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets = Assets(serving.security_headers(app.config["HSTS"]))
     cache = serving.PageCache(lambda: database.version)
     cache.static.update(assets.entries)
-    site.init_app(app, site.Site(database, assets, cache))
+    site.init_app(app, site.Site(database, assets, cache, factory=create_app))
 
     from rightsinfo import (
         cli,

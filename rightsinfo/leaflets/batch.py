@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
 from flask import Flask
@@ -21,6 +21,7 @@ from rightsinfo.config import SETTINGS
 from rightsinfo.leaflets.context import document_html
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import RENDERER
+from rightsinfo.site import site_of
 
 # A fresh interpreter per worker: forking a parent that holds database connections, threads or
 # half-initialised Pango state is not safe, and the worker loads its own fonts anyway.
@@ -54,15 +55,13 @@ def worker_settings(app: Flask) -> dict:
     return settings
 
 
-def start_worker(settings: dict) -> None:
+def start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:
     """Create the app and load the fonts, once for the life of a worker process."""
     global worker_app
-    # The parent has already said whatever create_app warns about (the placeholder address);
+    # The parent has already said whatever the factory warns about (the placeholder address);
     # every worker repeating it would bury the progress bar.
     logging.getLogger("rightsinfo").setLevel(logging.ERROR)
-    from rightsinfo import create_app
-
-    worker_app = create_app(settings)
+    worker_app = factory(settings)
     RENDERER.load()
 
 
@@ -95,7 +94,7 @@ def render_in_pool(app: Flask, jobs: list[Leaflet], processes: int) -> Iterator[
         max_workers=processes,
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=start_worker,
-        initargs=(worker_settings(app),),
+        initargs=(site_of(app).factory, worker_settings(app)),
     )
     try:
         pending: dict[Future, Leaflet] = {executor.submit(render_in_worker, job): job for job in jobs}
