@@ -8,7 +8,8 @@ throttling proxy on Slow 4G and 2G, against the bandwidth floor. Prints the tabl
 ``bench/results.json``.
 
 Timings depend on the machine and on what else runs on it; the budgets on bytes do not. Shorter runs
-for trying it out: ``BENCH_WRK_SECONDS=3 BENCH_LEAFLET_RENDERS=20 BENCH_PRERENDER=0 BENCH_SAVE_RUNS=1``.
+for trying it out: ``BENCH_WRK_SECONDS=3 BENCH_LEAFLET_RENDERS=20 BENCH_PRERENDER=0 BENCH_SAVE_RUNS=1`` (or
+``BENCH_PRERENDER_LANGS=en`` to pre-render one language; ``BENCH_PRERENDER_JOBS`` sets the parallel run).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ WSGI_CALLS = 20_000
 LEAFLET_RENDERS = int(os.environ.get("BENCH_LEAFLET_RENDERS", "200"))
 PRERENDER = os.environ.get("BENCH_PRERENDER", "1") != "0"
 SAVE_RUNS = int(os.environ.get("BENCH_SAVE_RUNS", "3"))
+PRERENDER_JOBS = int(os.environ.get("BENCH_PRERENDER_JOBS", "2"))
+# Comma-separated language prefixes to pre-render (empty: every leaflet), for shorter runs.
+PRERENDER_LANGS = tuple(filter(None, os.environ.get("BENCH_PRERENDER_LANGS", "").split(",")))
 BUILD_RUNS = 3
 CACHED_SERVE_RUNS = 30
 QUERY_REPEATS = 5
@@ -61,6 +65,9 @@ SEARCH_QUERIES = (
 )  # fmt: skip
 
 THROUGHPUT_RATIO_GOAL = 1.0
+LEAFLET_MEDIAN_GOAL_SECONDS = 0.150
+LEAFLET_PEAK_RSS_GOAL_MB = 100
+PRERENDER_RATIO_GOAL = 0.6  # --jobs 2 against --jobs 1, on two cores
 
 
 class Table:
@@ -359,10 +366,25 @@ def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
         return
     renders = run_leaflet_renders(instance)
     first, rest = renders["seconds"][0], renders["seconds"][1:] or renders["seconds"]
+    cpu_rest = renders["cpu_seconds"][1:] or renders["cpu_seconds"]
+    median, peak = statistics.median(rest), renders["peak_rss_mb"]
     table.add("first render in a fresh process (fonts loaded)", ms(first))
-    table.add(f"uncached render, median of {len(rest)} distinct", ms(statistics.median(rest)))
+    table.add(
+        f"uncached render, median of {len(rest)} distinct",
+        ms(median),
+        f"≤ {LEAFLET_MEDIAN_GOAL_SECONDS * 1000:.0f} ms",
+        median <= LEAFLET_MEDIAN_GOAL_SECONDS,
+    )
     table.add("uncached render, p90", ms(p90(rest)))
-    table.add(f"peak RSS over {renders['renders']} renders (ru_maxrss)", f"{renders['peak_rss_mb']:.0f} MiB")
+    table.add(
+        "uncached render, CPU time median / p90", f"{ms(statistics.median(cpu_rest))} / {ms(p90(cpu_rest))}"
+    )
+    table.add(
+        f"peak RSS over {renders['renders']} renders (ru_maxrss)",
+        f"{peak:.0f} MiB",
+        f"≤ {LEAFLET_PEAK_RSS_GOAL_MB} MiB",
+        peak <= LEAFLET_PEAK_RSS_GOAL_MB,
+    )
     table.add(
         f"RSS after {renders['checkpoint_renders']} renders → after {renders['renders']}",
         f"{renders['rss_mb_after_checkpoint']:.0f} → {renders['rss_mb_at_end']:.0f} MiB",
@@ -372,25 +394,50 @@ def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
     table.add("cached serve, from disk (?size=a4), median", ms(cached["disk_median_seconds"]))
     results = {
         "first_render_seconds": first,
-        "uncached_median_seconds": statistics.median(rest),
+        "uncached_median_seconds": median,
         "uncached_p90_seconds": p90(rest),
+        "uncached_cpu_median_seconds": statistics.median(cpu_rest),
+        "uncached_cpu_p90_seconds": p90(cpu_rest),
         "renders": renders["renders"],
-        "peak_rss_mb": renders["peak_rss_mb"],
+        "peak_rss_mb": peak,
         "rss_mb_after_checkpoint": renders["rss_mb_after_checkpoint"],
         "rss_mb_at_end": renders["rss_mb_at_end"],
         "median_pdf_bytes": statistics.median(renders["pdf_bytes"]),
         **cached,
     }
     if PRERENDER:
-        prerender = run_prerender(instance, scratch / "prerendered")
-        table.add(
-            f"pre-render everything (flask leaflets): {prerender['files']} PDFs",
-            f"{prerender['seconds']:.0f} s",
-        )
-        results["prerender"] = prerender
+        results["prerender"] = measure_prerender(table, instance, scratch)
     else:
         table.add("pre-render everything", "skipped (BENCH_PRERENDER=0)")
     table.results["leaflets"] = results
+
+
+def measure_prerender(table: Table, instance: Path, scratch: Path) -> dict:
+    """Pre-render every leaflet in one process, then in PRERENDER_JOBS, and compare the times."""
+    single = run_prerender(instance, scratch / "prerendered-1", 1)
+    parallel = run_prerender(instance, scratch / "prerendered-n", PRERENDER_JOBS)
+    if parallel["names"] != single["names"]:
+        raise RuntimeError(f"flask leaflets wrote different files with --jobs 1 and --jobs {PRERENDER_JOBS}")
+    ratio = parallel["seconds"] / single["seconds"]
+    which = f"--lang {','.join(PRERENDER_LANGS)}" if PRERENDER_LANGS else "every leaflet"
+    table.add(
+        f"pre-render {which} (flask leaflets): {single['files']} PDFs, --jobs 1", f"{single['seconds']:.1f} s"
+    )
+    table.add(f"  … with --jobs {PRERENDER_JOBS} ({os.cpu_count()} CPUs)", f"{parallel['seconds']:.1f} s")
+    table.add(
+        f"  … ratio --jobs {PRERENDER_JOBS} / --jobs 1",
+        f"{ratio:.2f}",
+        f"≤ {PRERENDER_RATIO_GOAL}",
+        ratio <= PRERENDER_RATIO_GOAL,
+    )
+    return {
+        "langs": list(PRERENDER_LANGS) or None,
+        "files": single["files"],
+        "jobs_1_seconds": single["seconds"],
+        f"jobs_{PRERENDER_JOBS}_seconds": parallel["seconds"],
+        "parallel_jobs": PRERENDER_JOBS,
+        "ratio": ratio,
+    }
 
 
 def run_leaflet_renders(instance: Path) -> dict:
@@ -421,19 +468,31 @@ def cached_leaflet_serves(app) -> dict:
     }
 
 
-def run_prerender(instance: Path, target: Path) -> dict:
-    """Time ``flask --app rightsinfo leaflets`` pre-rendering every leaflet into ``target``."""
+def run_prerender(instance: Path, target: Path, jobs: int) -> dict:
+    """Time ``flask --app rightsinfo leaflets --jobs N`` pre-rendering into ``target``."""
     flask = Path(sys.executable).with_name("flask")
+    langs = ["--lang", ",".join(PRERENDER_LANGS)] if PRERENDER_LANGS else []
     started = time.perf_counter()
     subprocess.run(
-        [str(flask), "--app", "rightsinfo", "leaflets", str(target), "--no-seed-cache"],
+        [
+            str(flask),
+            "--app",
+            "rightsinfo",
+            "leaflets",
+            str(target),
+            "--no-seed-cache",
+            "--jobs",
+            str(jobs),
+            *langs,
+        ],
         cwd=PROJECT_DIR,
         env=site_environment(instance),
         capture_output=True,
         check=True,
     )
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "files": len(list(target.rglob("*.pdf")))}
+    names = sorted(path.relative_to(target).as_posix() for path in target.rglob("*.pdf"))
+    return {"seconds": seconds, "files": len(names), "names": names}
 
 
 # ----------------------------------------------------------------------------------------------------

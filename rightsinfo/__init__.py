@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # are flagged as possibly out of date.
     cache = serving.PageCache(lambda: (database.version, clock.day_of_cache(app.config)))
     cache.static.update(assets.entries)
-    site.init_app(app, site.Site(database, assets, cache))
+    site.init_app(app, site.Site(database, assets, cache, factory=create_app))
 
     from rightsinfo import (
         cli,

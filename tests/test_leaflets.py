@@ -401,6 +401,53 @@ def test_leaflets_command_prerenders_every_leaflet_and_seeds_the_cache(app, runn
     assert cached.data == (out / "en" / "alpha-a4.pdf").read_bytes()
 
 
+def prerender(runner, folder: Path, *options: str):
+    """Run ``flask leaflets`` into ``folder`` without touching the server's cache."""
+    return runner.invoke(args=["leaflets", str(folder), "--no-seed-cache", *options])
+
+
+def written_pdfs(folder: Path) -> dict[str, bytes]:
+    """Return every PDF below a folder by its relative name."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*.pdf")}
+
+
+def test_leaflets_on_two_processes_are_the_same_files_as_on_one(app, runner, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    first = prerender(runner, one, "--lang", "en", "--jobs", "1")
+    assert first.exit_code == 0, first.output
+    second = prerender(runner, two, "--lang", "en", "--jobs", "2")
+    assert second.exit_code == 0, second.output
+    assert "(2 processes)" in second.output and "(in this process)" in first.output
+    in_process, in_pool = written_pdfs(one), written_pdfs(two)
+    expected = {job.filename for job in leaflets.leaflet_jobs(app) if job.lang == "en"}
+    assert set(in_pool) == set(in_process) == expected
+    assert in_pool == in_process  # byte for byte: the fonts and layout do not depend on the process
+    for name, pdf in in_pool.items():  # each one a PDF poppler reads, with the address every leaflet prints
+        assert "rightsinfo.example/en/" in pdf_text(pdf, tmp_path), name
+
+
+def test_lang_takes_several_languages_and_refuses_an_unknown_one(app, runner, tmp_path):
+    command = leaflets.leaflets_command
+    context = command.make_context("leaflets", [str(tmp_path), "--lang", "ps,ar", "--lang", "en"])
+    assert context.params["langs"] == ("ps", "ar", "en")
+    result = prerender(runner, tmp_path / "out", "--lang", "en,xx")
+    assert result.exit_code == 2
+    assert "unknown language xx" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_leaflet_that_fails_stops_the_command_naming_it(site_dirs, app, runner, tmp_path, jobs):
+    import sqlite3
+
+    database = site_dirs["instance"] / "rightsinfo.sqlite3"
+    with sqlite3.connect(database) as conn:  # a built row the leaflet cannot read
+        conn.execute("UPDATE pages SET sources = '[not json' WHERE lang = 'en' AND slug = 'alpha'")
+    result = prerender(runner, tmp_path / "out", "--lang", "en", "--jobs", jobs)
+    assert result.exit_code == 1
+    assert re.search(r"could not render en/alpha-a[45]\.pdf: JSONDecodeError", result.output), result.output
+
+
 def test_every_language_gets_every_kind_of_leaflet_in_the_jobs(app):
     jobs = leaflets.leaflet_jobs(app)
     for lang in i18n.LOCALE_BY_PREFIX:

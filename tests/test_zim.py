@@ -22,13 +22,14 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from browser import RequestLog, free_port, launch_chromium
+from browser import RequestLog, launch_chromium
 from libzim.reader import Archive
 from libzim.search import Query, Searcher
 from libzim.suggestion import SuggestionSearcher
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+from bench.server import free_port
 from rightsinfo import db
 from rightsinfo.site import connection
 from rightsinfo.zim import book_metadata, make_zims

@@ -11,12 +11,13 @@ shaping and direction traps are in leaflet.css. Urdu is set in Nastaliq, with Na
 
 The package, one concern a module: ``model`` (what a leaflet is), ``context`` (database rows → the
 template's values), ``filters`` (Jinja filters the leaflet templates use), ``render`` (WeasyPrint and
-the render slots), ``cache`` (PDFs on disk), ``views`` (the routes) and ``command`` (pre-rendering
-every leaflet: ``flask --app rightsinfo leaflets DIR``).
+the render slots), ``cache`` (PDFs on disk), ``views`` (the routes), ``batch`` (rendering many, one
+process per core) and ``command`` (pre-rendering every leaflet: ``flask --app rightsinfo leaflets DIR``).
 """
 
+from rightsinfo.leaflets.batch import render_job
 from rightsinfo.leaflets.cache import CACHE_DIR_NAME
-from rightsinfo.leaflets.command import leaflet_jobs, leaflets_command, render_job, render_leaflet
+from rightsinfo.leaflets.command import leaflet_jobs, leaflets_command, render_leaflet
 from rightsinfo.leaflets.model import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, PACK, PAGE, SIZES, Leaflet
 from rightsinfo.leaflets.render import RENDERER
 from rightsinfo.leaflets.views import bp

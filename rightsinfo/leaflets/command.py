@@ -1,9 +1,14 @@
-"""Pre-rendering every leaflet for bulk printing: the list of jobs and ``flask --app rightsinfo leaflets``."""
+"""Pre-rendering every leaflet for bulk printing: the list of jobs and ``flask --app rightsinfo leaflets``.
+
+The command renders on every core by default (``--jobs``; see ``batch``) and writes each PDF as it
+arrives, so the files and their names do not depend on how many processes made them.
+"""
 
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -11,8 +16,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from rightsinfo import db, i18n
+from rightsinfo.leaflets.batch import LeafletFailed, available_cores, render_all, render_job
 from rightsinfo.leaflets.cache import seed
-from rightsinfo.leaflets.context import document_html
 from rightsinfo.leaflets.model import (
     CARD,
     CARD_SIZE,
@@ -24,16 +29,9 @@ from rightsinfo.leaflets.model import (
     Leaflet,
     leaflet_for,
 )
-from rightsinfo.leaflets.render import RENDERER
 from rightsinfo.site import site_of
 
-
-def render_job(app: Flask, leaflet: Leaflet) -> bytes:
-    """Render one leaflet to PDF bytes, outside any request (no cache, no render slots)."""
-    with app.test_request_context(f"/{leaflet.lang}/print/"):
-        app.preprocess_request()
-        html, base_url = document_html(leaflet)
-        return RENDERER.render(html, base_url)
+__all__ = ["leaflet_jobs", "leaflets_command", "render_job", "render_leaflet"]
 
 
 def render_leaflet(app: Flask, lang: str, slug: str, size: str = DEFAULT_SIZE, with_lang: str | None = None,
@@ -63,6 +61,16 @@ def leaflet_jobs(app: Flask) -> list[Leaflet]:
     return jobs
 
 
+def language_prefixes(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[str, ...]:
+    """Split ``--lang ps,ur --lang en`` into known prefixes; an unknown one is a usage error."""
+    prefixes = tuple(prefix.strip() for value in values for prefix in value.split(",") if prefix.strip())
+    unknown = [prefix for prefix in prefixes if prefix not in i18n.LOCALE_BY_PREFIX]
+    if unknown:
+        known = ", ".join(i18n.LOCALE_BY_PREFIX)
+        raise click.BadParameter(f"unknown language {', '.join(unknown)} (known: {known})", ctx, param)
+    return prefixes
+
+
 @click.command("leaflets")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed-cache/--no-seed-cache", default=True, help="Also fill the server's leaflet cache.")
@@ -70,28 +78,41 @@ def leaflet_jobs(app: Flask) -> list[Leaflet]:
     "--lang",
     "langs",
     multiple=True,
-    type=click.Choice(list(i18n.LOCALE_BY_PREFIX)),
-    help="Only these languages (repeat for several; default: all).",
+    callback=language_prefixes,
+    help="Only these languages: repeat, or separate with commas (default: all).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=available_cores,
+    show_default="one per CPU core",
+    help="Processes rendering at once; 1 renders in this process.",
 )
 @with_appcontext
-def leaflets_command(directory: Path, seed_cache: bool, langs: tuple[str, ...]) -> None:
+def leaflets_command(directory: Path, seed_cache: bool, langs: tuple[str, ...], jobs: int) -> None:
     """Pre-render every leaflet, in every language and size, into DIRECTORY for bulk printing."""
     app = current_app._get_current_object()
-    jobs = [job for job in leaflet_jobs(app) if not langs or job.lang in langs]
+    leaflets = [job for job in leaflet_jobs(app) if not langs or job.lang in langs]
     started = time.monotonic()
     total_bytes = 0
+    processes = max(1, min(jobs, len(leaflets)))
     with click.progressbar(
-        jobs, label="Rendering leaflets", item_show_func=lambda j: j and j.filename
+        length=len(leaflets),
+        label=f"Rendering leaflets ({'in this process' if processes == 1 else f'{processes} processes'})",
+        item_show_func=lambda filename: filename,
     ) as bar:
-        for job in bar:
-            body = render_job(app, job)
-            target = directory / job.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
-            total_bytes += len(body)
-            if seed_cache:
-                seed(app, job, body)
+        try:
+            for leaflet, body in render_all(app, leaflets, processes):
+                target = directory / leaflet.filename
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(body)
+                total_bytes += len(body)
+                if seed_cache:
+                    seed(app, leaflet, body)
+                bar.update(1, leaflet.filename)
+        except LeafletFailed as failure:
+            raise click.ClickException(f"could not render {failure}") from failure
     click.echo(
-        f"Rendered {len(jobs)} leaflets ({total_bytes / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s "
-        f"→ {directory}"
+        f"Rendered {len(leaflets)} leaflets ({total_bytes / 1e6:.1f} MB) "
+        f"in {time.monotonic() - started:.1f} s → {directory}"
     )

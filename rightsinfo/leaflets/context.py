@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -21,6 +22,9 @@ from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP
 EMERGENCY_SLUG = "emergency"
 # The wallet card's key contacts: (organisation id, contact label) as written in content/organisations.
 EMERGENCY_CARD_CONTACTS = (("astra", "sos"), ("red-cross", "tracing"), ("ideas", "airport"))
+# Choosing a QR code's mask is a few milliseconds of pure Python; a page's A5, A4 and bilingual
+# leaflets share one address, so its code is made once. Each entry is under 10 KB of SVG.
+QR_CACHE_ENTRIES = 512
 NUMBERING_SYSTEM_BY_DIGITS = {digits: name for name, digits in i18n.DIGITS_BY_NUMBERING_SYSTEM.items()}
 
 # Words the wallet card shows in both languages of a bilingual card.
@@ -38,6 +42,7 @@ def public_address(endpoint: str, **values) -> str:
     return templating.public_url(url_for(endpoint, **values))
 
 
+@functools.lru_cache(maxsize=QR_CACHE_ENTRIES)
 def qr_svg(url: str) -> str:
     """Return a vector QR code for a URL as inline SVG (sized by the stylesheet; templates mark it safe)."""
     return segno.make_qr(url, error="m").svg_inline(scale=1, border=2, omitsize=True)

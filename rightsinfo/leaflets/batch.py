@@ -1,0 +1,117 @@
+"""Rendering many leaflets at once: in this process, or in a pool of processes, one per core.
+
+WeasyPrint lays out in pure Python under the GIL, so threads would not help: each worker is a
+process of its own that creates the app and loads the fonts once (``start_worker``), then renders the
+leaflets it is handed. Results come back as they finish; the caller writes them, so the output is the
+same files with the same names whatever the number of processes. The first leaflet that fails stops
+the batch with a ``LeafletFailed`` that names it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+
+from flask import Flask
+
+from rightsinfo.config import SETTINGS
+from rightsinfo.leaflets.context import document_html
+from rightsinfo.leaflets.model import Leaflet
+from rightsinfo.leaflets.render import RENDERER
+from rightsinfo.site import site_of
+
+# A fresh interpreter per worker: forking a parent that holds database connections, threads or
+# half-initialised Pango state is not safe, and the worker loads its own fonts anyway.
+START_METHOD = "spawn"
+
+# The app of this worker process, made once by start_worker.
+worker_app: Flask | None = None
+
+
+class LeafletFailed(Exception):
+    """One leaflet of a batch could not be rendered; the message names it and says why."""
+
+    def __init__(self, leaflet: Leaflet, cause: BaseException):
+        super().__init__(f"{leaflet.filename}: {type(cause).__name__}: {cause}")
+        self.leaflet = leaflet
+
+
+def available_cores() -> int:
+    """Return how many cores this process may run on (its CPU affinity, else the CPU count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_settings(app: Flask) -> dict:
+    """Return the settings that recreate this app in another process."""
+    settings = {setting.name: app.config[setting.name] for setting in SETTINGS}
+    settings["INSTANCE_PATH"] = app.instance_path
+    settings["TESTING"] = app.testing
+    return settings
+
+
+def start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:
+    """Create the app and load the fonts, once for the life of a worker process."""
+    global worker_app
+    # The parent has already said whatever the factory warns about (the placeholder address);
+    # every worker repeating it would bury the progress bar.
+    logging.getLogger("rightsinfo").setLevel(logging.ERROR)
+    worker_app = factory(settings)
+    RENDERER.load()
+
+
+def render_job(app: Flask, leaflet: Leaflet) -> bytes:
+    """Render one leaflet to PDF bytes, outside any request (no cache, no render slots)."""
+    with app.test_request_context(f"/{leaflet.lang}/print/"):
+        app.preprocess_request()
+        html, base_url = document_html(leaflet)
+        return RENDERER.render(html, base_url)
+
+
+def render_in_worker(leaflet: Leaflet) -> bytes:
+    """Render one leaflet with this worker's app."""
+    return render_job(worker_app, leaflet)
+
+
+def render_in_process(app: Flask, jobs: list[Leaflet]) -> Iterator[tuple[Leaflet, bytes]]:
+    """Render the leaflets one after another in this process, yielding each with its PDF."""
+    for leaflet in jobs:
+        try:
+            body = render_job(app, leaflet)
+        except Exception as error:
+            raise LeafletFailed(leaflet, error) from error
+        yield leaflet, body
+
+
+def render_in_pool(app: Flask, jobs: list[Leaflet], processes: int) -> Iterator[tuple[Leaflet, bytes]]:
+    """Render the leaflets in ``processes`` worker processes, yielding each as soon as it is done."""
+    executor = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=start_worker,
+        initargs=(site_of(app).factory, worker_settings(app)),
+    )
+    try:
+        pending: dict[Future, Leaflet] = {executor.submit(render_in_worker, job): job for job in jobs}
+        for future in as_completed(pending):
+            leaflet = pending[future]
+            error = future.exception()
+            if error is not None:
+                raise LeafletFailed(leaflet, error) from error
+            yield leaflet, future.result()
+    finally:
+        # On a failure (or the caller stopping early) nothing new starts; running renders finish.
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def render_all(app: Flask, jobs: list[Leaflet], processes: int) -> Iterator[tuple[Leaflet, bytes]]:
+    """Render every leaflet, in this process when ``processes`` is 1, else in a pool of processes."""
+    processes = min(processes, len(jobs))
+    if processes <= 1:
+        return render_in_process(app, jobs)
+    return render_in_pool(app, jobs, processes)
