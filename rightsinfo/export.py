@@ -27,7 +27,7 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -291,28 +291,44 @@ def write_export(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     report = ExportReport(directory=target)
-    queue = seed_urls(app)
-    linked_from: dict[str, str | None] = dict.fromkeys(queue)
     problems: list[str] = []
     client = app.test_client()
+    for url, body, content_type in crawl(client, seed_urls(app), progress, problems):
+        is_text = content_type.startswith(COMPRESSIBLE_TYPES)
+        twins = compressed_twins(client, url, body) if is_text else None
+        write_file(staging, file_for_url(url), body, twins, report)
+        report.urls.append(url)
+    if problems:
+        shutil.rmtree(staging)
+        raise ExportError(problems)
+    replace_directory(staging, target)
+    return report
+
+
+def crawl(
+    client,
+    queue: list[str],
+    progress: Callable[[Iterable[str]], Iterable[str]] | None,
+    problems: list[str],
+    follow: Callable[[str], bool] | None = None,
+) -> Iterator[tuple[str, bytes, str]]:
+    """Yield (address, body, type) for every address in ``queue`` and every internal link they lead to.
+
+    ``follow`` says which links to take (all, when None). An address the app does not answer as it
+    should is added to ``problems``, naming the page that linked to it, and the crawl goes on.
+    """
+    linked_from: dict[str, str | None] = dict.fromkeys(queue)
     for url in (progress or iter)(Pending(queue)):
         body, content_type, trouble = fetch(client, url)
         if trouble:
             referrer = linked_from[url]
             problems += [f"{line} (linked from {referrer})" if referrer else line for line in trouble]
             continue
-        is_text = content_type.startswith(COMPRESSIBLE_TYPES)
-        twins = compressed_twins(client, url, body) if is_text else None
-        write_file(staging, file_for_url(url), body, twins, report)
-        report.urls.append(url)
+        yield url, body, content_type
         for link in sorted(internal_links(body, content_type, url) - linked_from.keys()):
-            linked_from[link] = url
-            queue.append(link)
-    if problems:
-        shutil.rmtree(staging)
-        raise ExportError(problems)
-    replace_directory(staging, target)
-    return report
+            if follow is None or follow(link):
+                linked_from[link] = url
+                queue.append(link)
 
 
 class Pending:

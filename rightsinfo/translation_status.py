@@ -22,12 +22,12 @@ from flask.cli import AppGroup
 from rightsinfo import clock, glossary, translation_history
 from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.catalogues import POT_NAME, catalogue_paths, catalogue_status
-from rightsinfo.content import ContentError, Page, Problems, read_content, read_page
+from rightsinfo.content import ContentError, Page, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation_shape import facts_differ, translation_problems
-from rightsinfo.translation_upkeep import UPKEEP_COMMANDS, english_fingerprint
+from rightsinfo.translation_upkeep import UPKEEP_COMMANDS, english_fingerprint, read_one_page
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
 for upkeep_command in UPKEEP_COMMANDS:
@@ -278,10 +278,7 @@ def diff_command(slug: str, lang: str) -> None:
     path = folder / f"{lang}.md"
     if not path.exists():
         raise click.ClickException(f"{translation} does not exist yet: translate {english_name} as a whole")
-    problems = Problems(content_dir().parent)
-    page = read_page(path, slug, lang, sources=None, problems=problems)
-    if page is None:
-        raise click.ClickException("\n".join(problems.lines))
+    page = read_one_page(path, slug, lang)
     current = english_fingerprint(slug)
     if page.translated_from == current:
         click.echo(f"Nothing to do: {translation} follows the current {english_name}.")

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 
 from rightsinfo import translation_history
 from rightsinfo.catalogues import POT_NAME, catalogue_paths
-from rightsinfo.content import FRONT_MATTER_PATTERN, Problems, read_page
+from rightsinfo.content import FRONT_MATTER_PATTERN, Page, Problems, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.site import content_dir, translations_dir
 
@@ -37,16 +37,21 @@ def set_front_matter(path: Path, updates: dict[str, str]) -> None:
     path.write_text(head + rest, encoding="utf-8")
 
 
+def read_one_page(path: Path, slug: str, lang: str) -> Page:
+    """Read one page file alone, or stop the command with its problems (file and line)."""
+    problems = Problems(content_dir().parent)
+    page = read_page(path, slug, lang, sources=None, problems=problems)
+    if page is None:
+        raise click.ClickException("\n".join(problems.lines))
+    return page
+
+
 def english_fingerprint(slug: str) -> str:
     """Return the current fingerprint of an English page, reading only that page."""
     path = content_dir() / "pages" / slug / "en.md"
     if not path.exists():
         raise click.ClickException(f"no page '{slug}' in content/pages/")
-    problems = Problems(content_dir().parent)
-    page = read_page(path, slug, ENGLISH, sources=None, problems=problems)
-    if page is None:
-        raise click.ClickException("\n".join(problems.lines))
-    return page.fingerprint
+    return read_one_page(path, slug, ENGLISH).fingerprint
 
 
 @click.command("mark-current")

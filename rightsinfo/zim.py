@@ -38,7 +38,7 @@ from PIL import Image
 
 from rightsinfo import db, i18n
 from rightsinfo.config import placeholder_address_warning
-from rightsinfo.export import Pending, fetch, file_for_url, internal_links, leaflet_urls
+from rightsinfo.export import Pending, crawl, file_for_url, leaflet_urls
 from rightsinfo.offline import pack_urls
 from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
@@ -252,21 +252,9 @@ def collect_book(
         in_book = path.startswith((f"/{lang}/", "/static/")) and not path.endswith(QR_CODE_SUFFIX)
         return in_book and path not in left_out
 
-    queue = seed_urls(app, lang, included)
-    linked_from: dict[str, str | None] = dict.fromkeys(queue)
-    fetched: dict[str, tuple[bytes, str]] = {}
     problems: list[str] = []
-    for url in (progress or iter)(Pending(queue)):
-        body, content_type, trouble = fetch(client, url)
-        if trouble:
-            referrer = linked_from[url]
-            problems += [f"{line} (linked from {referrer})" if referrer else line for line in trouble]
-            continue
-        fetched[url] = (body, content_type)
-        for link in sorted(internal_links(body, content_type, url) - linked_from.keys()):
-            if included(link):
-                linked_from[link] = url
-                queue.append(link)
+    found = crawl(client, seed_urls(app, lang, included), progress, problems, follow=included)
+    fetched = {url: (body, content_type) for url, body, content_type in found}
     if problems:
         raise ZimError(problems)
     entries = [zim_entry(url, body, content_type, included) for url, (body, content_type) in fetched.items()]
