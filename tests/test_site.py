@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import without_isolation
 
 from rightsinfo.i18n import languages
 
@@ -172,7 +173,7 @@ def test_organisation_pages_show_the_date_their_record_and_contacts_were_checked
     english = client.get("/en/organisations/helpers/").get_data(as_text=True)
     assert "Record checked against source S2, dated 3 Jul 2025." in english
     assert "Source S2, dated 1 Jan 2014" in english
-    pashto = client.get("/ps/organisations/helpers/").get_data(as_text=True)
+    pashto = without_isolation(client.get("/ps/organisations/helpers/").get_data(as_text=True))
     assert "dated ۳ جولای ۲۰۲۵." in pashto and "dated ۱ جنوري ۲۰۱۴" in pashto
 
 

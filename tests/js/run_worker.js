@@ -2,9 +2,8 @@
 
    Usage: node run_worker.js SCRIPT WORKER_PATH SCENARIO; prints one JSON object. The fake records every
    fetch, cache, skipWaiting and message, so a test checks the worker's behaviour, not its text.
-   Scenarios: "install" (every fetch answers 200), "install-failing" (the second URL answers 500),
-   "message" (a STATUS message, then SKIP_WAITING), "activate" (install, then activate beside an
-   older pack of the same language, one of another language and another app's cache). */
+   Scenario: "message" (a STATUS message, then SKIP_WAITING). Saving, resuming and dropping packs
+   are tested in a real Chromium (tests/test_offline_browser.py). */
 'use strict';
 
 const fs = require('fs');
@@ -14,9 +13,7 @@ const [scriptPath, workerPath, scenario] = process.argv.slice(2);
 const origin = 'http://127.0.0.1:8000';
 const log = { fetched: [], stored: [], deleted: [], skipWaiting: 0, messages: [], failed: null };
 const listeners = {};
-const cacheNames = new Set(scenario === 'activate'
-  ? ['rightsinfo-ps-old', 'rightsinfo-ar-old', 'another-app'] : []);
-let fetchCount = 0;
+const cacheNames = new Set();
 
 const source = fs.readFileSync(scriptPath, 'utf8');
 const workerUrl = origin + workerPath;
@@ -39,15 +36,9 @@ const caches = {
   match: async () => undefined,
 };
 async function fetch(url) {
-  fetchCount += 1;
   const href = new URL(url, workerUrl).href;
   log.fetched.push(href.slice(origin.length));
-  const failing = scenario === 'install-failing' && fetchCount === 2;
-  const body = href === workerUrl ? source : '';
-  return {
-    ok: !failing, status: failing ? 500 : 200, type: 'basic', redirected: false,
-    text: async () => body,
-  };
+  return { ok: false, status: 503, type: 'basic', redirected: false, text: async () => '' };
 }
 
 vm.runInNewContext(source, { self, caches, fetch, URL, Promise, setTimeout, clearTimeout, JSON, console });
@@ -63,14 +54,12 @@ async function dispatch(type, data) {
 }
 
 (async () => {
-  if (scenario.startsWith('install') || scenario === 'activate') await dispatch('install');
   if (scenario === 'message') {
     await dispatch('message', { type: 'STATUS' });
     const before = log.skipWaiting;
     await dispatch('message', { type: 'SKIP_WAITING' });
     log.skipWaitingBeforeAsked = before;
   }
-  if (scenario === 'activate') await dispatch('activate');
   log.cacheNames = [...cacheNames];
   process.stdout.write(JSON.stringify(log));
 })();
