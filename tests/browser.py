@@ -44,20 +44,25 @@ class SiteDirs:
     content: Path
     translations: Path
     instance: Path
+    settings: tuple[tuple[str, str], ...] = ()  # further settings, e.g. (("FEEDBACK_EMAIL", "…"),)
 
     def environment(self) -> dict[str, str]:
         """Return the environment that points the app (server or ``flask build``) at these folders."""
         return {
             **os.environ,
+            **{f"RIGHTSINFO_{name}": value for name, value in self.settings},
             "RIGHTSINFO_CONTENT_DIR": str(self.content),
             "RIGHTSINFO_TRANSLATIONS_DIR": str(self.translations),
             "RIGHTSINFO_INSTANCE_PATH": str(self.instance),
         }
 
 
-def copy_real_site(root: Path) -> SiteDirs:
-    """Copy the real content and catalogues under ``root``, so a test may edit them."""
-    dirs = SiteDirs(root / "content", root / "translations", root / "instance")
+def copy_real_site(root: Path, **settings: str) -> SiteDirs:
+    """Copy the real content and catalogues under ``root``, so a test may edit them.
+
+    ``settings`` (``FEEDBACK_EMAIL="…"``) reach the server and the build as ``RIGHTSINFO_*`` variables.
+    """
+    dirs = SiteDirs(root / "content", root / "translations", root / "instance", tuple(settings.items()))
     shutil.copytree(PROJECT_DIR / "content", dirs.content)
     shutil.copytree(PROJECT_DIR / "translations", dirs.translations)
     return dirs

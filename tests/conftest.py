@@ -86,3 +86,15 @@ def real_app(tmp_path_factory):
     }
     build_site(dirs["content"], dirs["translations"], instance)
     return make_app(dirs)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, one for the module (Playwright's sync API allows one at a time)."""
+    from browser import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

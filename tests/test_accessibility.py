@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import Server, build, copy_real_site, launch_chromium
+from browser import Server, build, copy_real_site
 from browser_stubs import SPEECH_STUB
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -55,27 +52,10 @@ CONTROL_PATHS = ("/{lang}/asylum/", "/{lang}/organisations/astra/", "/{lang}/car
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real site, with an address for "Report a mistake", served by gunicorn for the whole module."""
-    dirs = copy_real_site(tmp_path_factory.mktemp("a11y"))
+    dirs = copy_real_site(tmp_path_factory.mktemp("a11y"), FEEDBACK_EMAIL="corrections@example.org")
     build(dirs)
-    saved = os.environ.get("RIGHTSINFO_FEEDBACK_EMAIL")
-    os.environ["RIGHTSINFO_FEEDBACK_EMAIL"] = "corrections@example.org"
-    try:
-        with Server(dirs) as server:
-            yield server
-    finally:
-        if saved is None:
-            os.environ.pop("RIGHTSINFO_FEEDBACK_EMAIL", None)
-        else:
-            os.environ["RIGHTSINFO_FEEDBACK_EMAIL"] = saved
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, one for the module (Playwright's sync API allows one at a time)."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+    with Server(dirs) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,14 @@ decided by the site's own scripts.
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
 import urllib.request
 
 import pytest
-from browser import RequestLog, Server, build, copy_real_site, launch_chromium, wait_for
+from browser import RequestLog, Server, build, copy_real_site, wait_for
 from browser_stubs import SHARE_STUB, SPEECH_STUB
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -36,27 +34,10 @@ MARKED = """Array.from(document.querySelectorAll('[aria-current="true"].read-alo
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real site, with a public address for QR codes, served by gunicorn."""
-    dirs = copy_real_site(tmp_path_factory.mktemp("listen"))
+    dirs = copy_real_site(tmp_path_factory.mktemp("listen"), PUBLIC_BASE_URL=PUBLIC_BASE_URL)
     build(dirs)
-    saved = os.environ.get("RIGHTSINFO_PUBLIC_BASE_URL")
-    os.environ["RIGHTSINFO_PUBLIC_BASE_URL"] = PUBLIC_BASE_URL
-    try:
-        with Server(dirs) as server:
-            yield server
-    finally:
-        if saved is None:
-            os.environ.pop("RIGHTSINFO_PUBLIC_BASE_URL", None)
-        else:
-            os.environ["RIGHTSINFO_PUBLIC_BASE_URL"] = saved
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+    with Server(dirs) as server:
+        yield server
 
 
 def open_page(chromium, url: str, voices: list[dict] | None = None, can_share: bool | None = None, **options):

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from browser import RequestLog, Server, SiteDirs, build, copy_real_site, launch_chromium, wait_for
-from playwright.sync_api import sync_playwright
+from browser import RequestLog, Server, SiteDirs, build, copy_real_site, wait_for
 
 from bench.throttle import ThrottlingProxy
 from rightsinfo import create_app, db
@@ -74,15 +73,6 @@ def site(tmp_path_factory) -> SiteDirs:
     dirs = copy_real_site(tmp_path_factory.mktemp("browser-site"))
     build(dirs)
     return dirs
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """Debian's Chromium, headless, for the whole module."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def new_context(chromium, **options):
