@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from rightsinfo import db
 from rightsinfo.markup import without_tags
@@ -31,9 +33,15 @@ bp = Blueprint("guide", __name__)
 GUIDE_CSS_PATH = Path(__file__).parent / "templates" / "guide.css"
 FILENAME_TEMPLATE = "rightsinfo-{lang}.html"
 
-LINK_PATTERN = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
-HEADING_PATTERN = re.compile(r"<(/?)h([2-5])>")
-SYMBOL_PATTERN = re.compile(r'<symbol id="([^"]+)".*?</symbol>', re.DOTALL)
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5"})
+# The guide's #anchor for each page of the site it holds, from the route's endpoint and values.
+ANCHOR_TEMPLATES = {
+    "pages.home": "contents",
+    "pages.topic": "t-{slug}",
+    "pages.cards": "cards",
+    "directory.index": "organisations",
+    "directory.organisation": "o-{org_id}",
+}
 
 
 @cache
@@ -55,56 +63,141 @@ def content_security_policy() -> str:
     )
 
 
+class SymbolFinder(HTMLParser):
+    """Find each ``<symbol>`` of the icon sprite and keep it as written, so it is copied byte for byte."""
+
+    def __init__(self, sprite: str):
+        super().__init__(convert_charrefs=False)
+        self.sprite = sprite
+        self.line_starts = [0, *(index + 1 for index, char in enumerate(sprite) if char == "\n")]
+        self.found: dict[str, str] = {}  # id → the whole element as the sprite writes it
+        self.open: tuple[str, int] | None = None  # the id of the symbol being read, and where it starts
+
+    def position(self) -> int:
+        """Return where in the sprite the tag being handled begins."""
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note where a symbol with an id starts."""
+        if tag == "symbol" and (ident := dict(attrs).get("id")):
+            self.open = (ident, self.position())
+
+    def handle_endtag(self, tag: str) -> None:
+        """Keep a symbol, from its start tag to the end of its end tag."""
+        if tag == "symbol" and self.open:
+            (ident, start), self.open = self.open, None
+            self.found[ident] = self.sprite[start : self.sprite.index(">", self.position()) + 1]
+
+
 def icon_symbols(names: set[str]) -> str:
     """Return the site's SVG icon symbols that the guide uses, with ids the guide can point at."""
     assets = current_site().assets
-    sprite = assets.entries[assets.url("icons.svg")].body.decode()
-    symbols = []
-    for match in SYMBOL_PATTERN.finditer(sprite):
-        if match.group(1) in names:
-            symbols.append(match.group(0).replace(f'id="{match.group(1)}"', f'id="i-{match.group(1)}"', 1))
-    return "".join(symbols)
+    finder = SymbolFinder(assets.entries[assets.url("icons.svg")].body.decode())
+    finder.feed(finder.sprite)
+    finder.close()
+    return "".join(
+        symbol.replace(f'id="{ident}"', f'id="i-{ident}"', 1)
+        for ident, symbol in finder.found.items()
+        if ident in names
+    )
 
 
 def anchor_for(path: str, lang: str, anchors: set[str]) -> str | None:
-    """Return the guide's #anchor for a site path in this language, or None if the guide lacks it."""
-    prefix = f"/{lang}/"
-    if not path.startswith(prefix):
+    """Return the guide's #anchor for a site path in this language, or None if the guide lacks it.
+
+    The app's own routes say what a path is, so the guide follows whatever shape the site gives them.
+    """
+    urls = current_app.url_map.bind("")
+    try:
+        try:
+            endpoint, values = urls.match(path, method="GET")
+        except RequestRedirect as redirect:  # ../beta for ../beta/: the page the site would send to
+            endpoint, values = urls.match(urlsplit(redirect.new_url).path, method="GET")
+    except HTTPException:  # not a page of the site
         return None
-    rest = path[len(prefix) :].strip("/")
-    parts = rest.split("/") if rest else []
-    if not parts:
-        candidate = "contents"
-    elif parts == ["organisations"]:
-        candidate = "organisations"
-    elif parts == ["cards"]:
-        candidate = "cards"
-    elif len(parts) == 2 and parts[0] == "organisations":
-        candidate = f"o-{parts[1]}"
-    elif len(parts) == 1:
-        candidate = f"t-{parts[0]}"
-    else:
+    template = ANCHOR_TEMPLATES.get(endpoint)
+    if template is None or values.get("lang") != lang:
         return None
+    candidate = template.format(**values)
     return candidate if candidate in anchors else None
+
+
+def attribute_text(value: str) -> str:
+    """Return an attribute's value written as the sanitiser writes it, so a copied address keeps its bytes."""
+    return value.replace("&", "&amp;").replace("\u00a0", "&nbsp;").replace('"', "&quot;")
+
+
+class PageLocaliser(HTMLParser):
+    """Re-emit a page's sanitised HTML for the file: links made #anchors or plain text, headings one down.
+
+    A page's own ``h2`` sits under the guide's ``h2`` of the page's title, so every heading goes one
+    level down. Everything else is copied as it was written.
+    """
+
+    def __init__(self, page_url: str, lang: str, anchors: set[str]):
+        super().__init__(convert_charrefs=False)
+        self.page_url, self.lang, self.anchors = page_url, lang, anchors
+        self.out: list[str] = []
+        self.href = ""
+        self.label: list[str] | None = None  # the text of a link being rewritten, as written
+
+    def write(self, text: str) -> None:
+        """Write text out, or into the label of the link being rewritten."""
+        (self.out if self.label is None else self.label).append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Start collecting a link's label, move a heading down, or copy the tag."""
+        href, is_link = dict(attrs).get("href"), tag == "a" and self.label is None
+        if is_link and href is not None and not href.startswith(("tel:", "mailto:")):
+            self.href, self.label = href, []
+            return
+        written = self.get_starttag_text() or ""
+        if tag in HEADING_TAGS:
+            written = f"<h{int(tag[1]) + 1}{written[3:]}"
+        self.write(written)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Copy a self-closed tag."""
+        self.write(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        """End a link with its rewritten form, move a heading down, or copy the tag."""
+        if tag == "a" and self.label is not None:
+            label, self.label = "".join(self.label), None
+            self.write(self.localised_link(self.href, label))
+            return
+        self.write(f"</h{int(tag[1]) + 1}>" if tag in HEADING_TAGS else f"</{tag}>")
+
+    def localised_link(self, href: str, label: str) -> str:
+        """Return a link for the file: an #anchor, the label alone, or the label with its address."""
+        if href.startswith(("https:", "http:")):
+            address = attribute_text(href)
+            if without_tags(label).strip() == address:
+                return f'<bdi class="url">{address}</bdi>'
+            return f'{label} (<bdi class="url">{address}</bdi>)'
+        anchor = anchor_for(urlsplit(urljoin(self.page_url, href)).path, self.lang, self.anchors)
+        return f'<a href="#{anchor}">{label}</a>' if anchor else label
+
+    def handle_data(self, data: str) -> None:
+        """Copy text."""
+        self.write(data)
+
+    def handle_entityref(self, name: str) -> None:
+        """Copy a named character reference as it was written."""
+        self.write(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        """Copy a numeric character reference as it was written."""
+        self.write(f"&#{name};")
 
 
 def localise_page_html(html: str, lang: str, slug: str, anchors: set[str]) -> str:
     """Rewrite a page's links for the file: site links become #anchors, other sites plain text."""
-    page_url = f"/{lang}/{slug}/"
-
-    def rewrite(match: re.Match) -> str:
-        href, label = match.group(1), match.group(2)
-        if href.startswith(("tel:", "mailto:")):
-            return match.group(0)
-        if href.startswith(("https:", "http:")):
-            if without_tags(label).strip() == href:
-                return f'<bdi class="url">{href}</bdi>'
-            return f'{label} (<bdi class="url">{href}</bdi>)'
-        anchor = anchor_for(urlsplit(urljoin(page_url, href)).path, lang, anchors)
-        return f'<a href="#{anchor}">{label}</a>' if anchor else label
-
-    html = LINK_PATTERN.sub(rewrite, html)
-    return HEADING_PATTERN.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}>", html)
+    localiser = PageLocaliser(f"/{lang}/{slug}/", lang, anchors)
+    localiser.feed(html)
+    localiser.close()
+    return "".join(localiser.out)
 
 
 def site_url(lang: str) -> str:

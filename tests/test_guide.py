@@ -6,6 +6,7 @@ import base64
 import gzip
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -117,26 +118,40 @@ def test_guide_shows_the_dates_in_the_languages_digits(client):
     assert "۲۱ نومبر ۲۰۲۶" in guide_text(client, "ps")
 
 
-def test_links_between_pages_become_anchors_and_other_sites_plain_text():
+def test_links_between_pages_become_anchors_and_other_sites_plain_text(app):
     anchors = {"t-beta", "organisations", "o-clinic", "cards", "contents"}
     html = (
         '<p><a href="../beta/" rel="noopener noreferrer">the other page</a>, '
         '<a href="/ps/organisations/clinic/">clinic</a>, <a href="../organisations/">all</a>, '
         '<a href="/en/beta/">English</a>, <a href="../nowhere/">gone</a>, '
-        '<a href="https://tracetheface.org" rel="noopener noreferrer">Trace the Face</a>, '
-        '<a href="https://example.org">https://example.org</a>, '
+        '<a href="../beta">no slash</a>, <a href="../guide.html">file</a>, <a href="../search">find</a>, '
+        '<a href="https://tracetheface.org" rel="noopener noreferrer">Trace the <strong>Face</strong></a>, '
+        '<a href="https://example.org/?a=1&amp;b=2">https://example.org/?a=1&amp;b=2</a>, '
         '<bdi dir="ltr" class="tel"><a href="tel:192" rel="noopener noreferrer">192</a></bdi></p>'
-        "<h2>Who?</h2><h3>Where?</h3>"
+        "<h2>Who?</h2><h3>Where?</h3><h4>When?</h4> &amp; &#1575;"
     )
-    result = localise_page_html(html, "ps", "alpha", anchors)
+    with app.app_context():
+        result = localise_page_html(html, "ps", "alpha", anchors)
     assert '<a href="#t-beta">the other page</a>' in result
     assert '<a href="#o-clinic">clinic</a>' in result and '<a href="#organisations">all</a>' in result
     assert ", English, " in result and ", gone, " in result  # no page of this file: plain words
-    assert 'Trace the Face (<bdi class="url">https://tracetheface.org</bdi>)' in result
-    assert '<bdi class="url">https://example.org</bdi>' in result
+    assert '<a href="#t-beta">no slash</a>' in result  # where the site would redirect
+    assert ", file, find, " in result  # the site's other routes are no part of the file
+    assert 'Trace the <strong>Face</strong> (<bdi class="url">https://tracetheface.org</bdi>)' in result
+    assert '<bdi class="url">https://example.org/?a=1&amp;b=2</bdi>' in result
     assert '<a href="tel:192" rel="noopener noreferrer">192</a>' in result
-    assert "<h3>Who?</h3><h4>Where?</h4>" in result
+    assert "<h3>Who?</h3><h4>Where?</h4><h5>When?</h5> &amp; &#1575;" in result
     assert "https://" not in "".join(re.findall(r'href="([^"]*)"', result))
+
+
+def test_guide_copies_the_icons_it_uses_as_the_sprite_writes_them(client):
+    body = guide_text(client, "en")
+    sprite = (Path(__file__).parent.parent / "rightsinfo" / "static" / "icons.svg").read_text()
+    symbols = re.findall(r'<symbol id="i-([^"]+)".*?</symbol>', body, re.DOTALL)
+    assert {"emergency", "organisations", "cards"} <= set(symbols)
+    for name in symbols:
+        written = re.search(rf'<symbol id="{name}".*?</symbol>', sprite, re.DOTALL).group(0)
+        assert written.replace(f'id="{name}"', f'id="i-{name}"', 1) in body, name
 
 
 def test_every_page_offers_the_guide_as_a_download(client):
