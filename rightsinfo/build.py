@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from rightsinfo import search_index
+from rightsinfo import schema, search_index
 from rightsinfo.bidi import isolate_page_html
 from rightsinfo.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
@@ -117,8 +116,8 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                     "reviewed": reviewed.isoformat() if reviewed else None,
                     "english_reviewed": english.reviewed.isoformat() if english.reviewed else None,
                     "sources_up_to": newest_source_date(content, english.sources),
-                    "sources": json.dumps(english.sources),
-                    "keywords": json.dumps(english.keywords + (page.keywords if page else [])),
+                    "sources": english.sources,
+                    "keywords": english.keywords + (page.keywords if page else []),
                     "status": status,
                     "outdated": outdated,
                     "fingerprint": english.fingerprint,
@@ -136,29 +135,27 @@ def organisation_rows(content: Content) -> tuple[list[dict], list[dict]]:
                 "id": org.id,
                 "name": org.name,
                 "local_name": org.local_name,
-                "kinds": json.dumps(org.kinds),
-                "cities": json.dumps(org.cities),
+                "kinds": org.kinds,
+                "cities": org.cities,
                 "website": org.website,
-                "languages": json.dumps(org.languages),
-                "coordinates": json.dumps(org.coordinates),
-                "hours": json.dumps(org.hours),
+                "languages": org.languages,
+                "coordinates": org.coordinates,
+                "hours": org.hours,
                 "verified_on": org.verified_on.isoformat() if org.verified_on else None,
                 "source": org.source,
-                "sources": json.dumps(org.sources),
-                "unconfirmed": json.dumps(org.unconfirmed),
-                "contacts": json.dumps(
-                    [
-                        {
-                            "kind": c.kind,
-                            "value": c.value,
-                            "label": c.label,
-                            "verified_on": c.verified_on.isoformat() if c.verified_on else None,
-                            "source": c.source,
-                            "caution": c.caution,
-                        }
-                        for c in org.contacts
-                    ]
-                ),
+                "sources": org.sources,
+                "unconfirmed": org.unconfirmed,
+                "contacts": [
+                    {
+                        "kind": c.kind,
+                        "value": c.value,
+                        "label": c.label,
+                        "verified_on": c.verified_on.isoformat() if c.verified_on else None,
+                        "source": c.source,
+                        "caution": c.caution,
+                    }
+                    for c in org.contacts
+                ],
             }
         )
         for lang in LOCALE_BY_PREFIX:
@@ -220,6 +217,7 @@ def write_database(path: Path, content: Content, version: str, catalogue_dir: st
         raise ContentError(problems)
     organisations, texts = organisation_rows(content)
     db = sqlite_utils.Database(path)
+    schema.create_tables_with_json(db.conn)
     db["meta"].insert_all(
         [
             {"key": "content_version", "value": version},

@@ -7,7 +7,6 @@ running server moves to new content without a restart, and keeps the old one if 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -15,10 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-JSON_COLUMNS = {
-    "sources", "keywords", "kinds", "cities", "languages", "coordinates", "hours",
-    "unconfirmed", "contacts",
-}  # fmt: skip
+from rightsinfo.schema import decode_json_columns
+
+decode_json_columns()
 
 
 class SiteNotBuilt(Exception):
@@ -54,7 +52,12 @@ class SiteDatabase:
 
     def _open(self, identity: tuple[int, int, int]) -> _Opened:
         """Open the database read-only and read its version."""
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(
+            f"file:{self.path}?mode=ro",
+            uri=True,
+            check_same_thread=False,
+            detect_types=sqlite3.PARSE_DECLTYPES,  # columns declared JSON come back decoded
+        )
         conn.row_factory = sqlite3.Row
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         return _Opened(conn, identity, meta["content_version"], meta["catalogue_dir"], time.monotonic())
@@ -86,14 +89,8 @@ class SiteDatabase:
 
 
 def _row(row: sqlite3.Row | None) -> dict | None:
-    """Return a row as a dict with its JSON columns decoded."""
-    if row is None:
-        return None
-    record = dict(row)
-    for key in JSON_COLUMNS & record.keys():
-        if isinstance(record[key], str):
-            record[key] = json.loads(record[key])
-    return record
+    """Return a row as a dict (its JSON columns were decoded by the connection)."""
+    return None if row is None else dict(row)
 
 
 def _rows(cursor) -> list[dict]:
@@ -155,7 +152,7 @@ def cities(conn: sqlite3.Connection) -> list[str]:
     """Return every city named by an organisation, sorted."""
     found = set()
     for (value,) in conn.execute("SELECT cities FROM organisations"):
-        found.update(json.loads(value))
+        found.update(value)
     return sorted(found)
 
 
@@ -163,7 +160,7 @@ def kinds_in_use(conn: sqlite3.Connection) -> set[str]:
     """Return the kinds of help that at least one organisation offers."""
     found = set()
     for (value,) in conn.execute("SELECT kinds FROM organisations"):
-        found.update(json.loads(value))
+        found.update(value)
     return found
 
 

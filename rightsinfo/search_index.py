@@ -8,7 +8,6 @@ terms, each quoted, so quotes, ``NEAR(``, ``*`` or ``OR`` in a query are just ch
 from __future__ import annotations
 
 import html as html_lib
-import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -33,7 +32,7 @@ def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict
     rows = []
     for page in pages:
         body = plain_text(page["html"])
-        keywords = " ".join(json.loads(page["keywords"]))
+        keywords = " ".join(page["keywords"])
         rows.append(
             {
                 "lang": page["lang"],
@@ -50,7 +49,7 @@ def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict
     for text in texts:
         org = names[text["org_id"]]
         title = org["name"] + (" " + org["local_name"] if org["local_name"] else "")
-        body = text["summary"] + " " + " ".join(json.loads(org["cities"]))
+        body = text["summary"] + " " + " ".join(org["cities"])
         rows.append(
             {
                 "lang": text["lang"],

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 from conftest import make_app
 
+from rightsinfo import db
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
+from rightsinfo.site import connection, site_of
 
 
 def build(dirs):
@@ -105,3 +110,37 @@ def test_raw_html_and_script_links_in_markdown_never_reach_readers(site_dirs):
     assert "<script>alert" not in body
     assert 'href="javascript:' not in body
     assert "<img" not in body
+
+
+def stored_json_columns(database) -> tuple[set, set]:
+    """Return (columns holding JSON lists or dicts, columns declared JSON) of a built database file."""
+    raw = sqlite3.connect(database)  # no converters: every value as it is stored
+    holding, declared = set(), set()
+    tables = [name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        for _, column, declared_type, *_ in raw.execute(f'PRAGMA table_info("{table}")'):
+            if declared_type == "JSON":
+                declared.add((table, column))
+            for (value,) in raw.execute(f'SELECT "{column}" FROM "{table}"'):  # noqa: S608 - names from its own schema
+                if isinstance(value, str) and value[:1] in ("[", "{"):
+                    try:
+                        decoded = json.loads(value)
+                    except ValueError:
+                        continue
+                    if isinstance(decoded, list | dict):
+                        holding.add((table, column))
+    raw.close()
+    return holding, declared
+
+
+def test_every_column_holding_a_list_or_dict_is_declared_json_and_read_back_decoded(real_app):
+    holding, declared = stored_json_columns(site_of(real_app).database.path)
+    assert {("organisations", "contacts"), ("pages", "keywords")} <= holding
+    assert holding <= declared, f"lists or dicts stored in columns not declared JSON: {holding - declared}"
+
+    with real_app.test_request_context():
+        conn = connection()
+        org = db.organisations(conn, "en")[0]
+        assert isinstance(org["contacts"], list) and isinstance(org["cities"], list)
+        slug = db.topic_pages(conn, "en")[0]["slug"]
+        assert isinstance(db.page(conn, "en", slug)["keywords"], list)
