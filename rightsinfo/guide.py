@@ -26,7 +26,6 @@ from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import newest_date, public_url, render_page
-from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("guide", __name__)
 
@@ -236,7 +235,6 @@ def guide(lang: str):
         cards=cards,
         emergency=db.emergency_numbers(connection(), lang),
         sources=db.sources(connection(), sorted(cited)),
-        kind_labels=KINDS_OF_HELP,
         version=current_site().database.version,
         sources_up_to=newest_date(page["sources_up_to"] for page in pages),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
