@@ -185,13 +185,3 @@ def sources(conn: sqlite3.Connection, ids: list[str] | None = None) -> list[dict
 def meta(conn: sqlite3.Connection) -> dict[str, str]:
     """Return the build's metadata (content version, build time)."""
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
-
-
-def page_translation_states(conn: sqlite3.Connection) -> list[dict]:
-    """Return every non-English page row's translation state."""
-    return _rows(
-        conn.execute(
-            "SELECT lang, slug, title, status, outdated, english_reviewed FROM pages "
-            "WHERE lang != 'en' ORDER BY lang, sort_order, slug"
-        )
-    )
