@@ -45,11 +45,11 @@ def warm_up(base_url: str, lang: str) -> None:
     body = http_get(base_url, f"/{lang}/sw.js")[2].decode()
     urls = [f"/{lang}/", f"/{lang}/sw.js"]
     for line in body.splitlines():
-        for prefix in ("var PACK_URLS = ", "var PACK_PATH = "):
+        for prefix in ("var PACK_URLS = ", "var PACK_URL = "):
             if line.startswith(prefix):
                 value = json.loads(line.removeprefix(prefix).rstrip(";"))
                 # The pack is made once per worker: ask for it as often as there are requests in flight.
-                urls += value if isinstance(value, list) else [value + "0.ndjson"] * WARM_UP_PARALLEL
+                urls += value if isinstance(value, list) else [value] * WARM_UP_PARALLEL
     # Side by side, so that every gunicorn worker gets some of them.
     with ThreadPoolExecutor(WARM_UP_PARALLEL) as pool:
         for _round in range(WARM_UP_ROUNDS):

@@ -33,7 +33,7 @@ from bench.budgets import (
     FIRST_VISIT_MAX_REQUESTS,
     HTML_MAX_BR_BYTES,
     HTML_MEDIAN_MAX_BR_BYTES,
-    PACK_MAX_BR_BYTES,
+    PACK_MAX_BYTES,
     STYLESHEET_MAX_BR_BYTES,
 )
 from bench.server import PROJECT_DIR, WrkResult, gunicorn, http_get, run_wrk
@@ -314,18 +314,18 @@ def measure_weights(table: Table, app) -> None:
         "passed": checks,
     }
     packs = weights.offline_packs(client)
-    table.section("(d) offline pack per language: the one pack response, as sent (brotli; gzip)")
+    table.section("(d) offline pack per language: the one pack response as sent (Zstandard), and its worker")
     for lang, pack in packs.items():
-        passed = max(pack["br_bytes"], pack["gzip_bytes"]) <= PACK_MAX_BR_BYTES
+        passed = pack["bytes"] <= PACK_MAX_BYTES
         table.add(
             f"{lang}: {pack['urls']} URLs",
-            f"{kb(pack['br_bytes'])} (gzip {kb(pack['gzip_bytes'])}; "
-            f"files alone {kb(pack['files_alone_br_bytes'])})",
-            f"≤ {kb(PACK_MAX_BR_BYTES)}",
+            f"{kb(pack['bytes'])} (files alone {kb(pack['files_alone_br_bytes'])} br; "
+            f"worker {kb(pack['worker_br_bytes'])} br, {kb(pack['worker_gzip_bytes'])} gzip)",
+            f"≤ {kb(PACK_MAX_BYTES)}",
             passed,
         )
         pack["passed"] = passed
-    table.results["offline_packs"] = {"budget_br_bytes": PACK_MAX_BR_BYTES, "languages": packs}
+    table.results["offline_packs"] = {"budget_bytes": PACK_MAX_BYTES, "languages": packs}
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ READ_BYTES = 4096  # small pieces, so connections sharing the line take turns
 START_TIMEOUT_SECONDS = 10.0
 CUT_STALL_SECONDS = 0.5
 REQUEST_LINE = re.compile(rb"^[A-Z]+ (\S+) HTTP/1\.[01]\r\n")
+RANGE_HEADER = re.compile(rb"\r\nrange:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ThrottlingProxy:
         self.bytes_down = 0
         self.bytes_up = 0
         self.bytes_by_path: dict[str, int] = {}
+        self.ranged_paths: list[str] = []  # requests that asked for part of a response (a resumed download)
         self.cut_path: bytes | None = None
         self.cut_after_bytes = 0
         self.is_cut = False
@@ -113,6 +115,7 @@ class ThrottlingProxy:
         """Start counting bytes from zero."""
         self.bytes_down = self.bytes_up = 0
         self.bytes_by_path = {}
+        self.ranged_paths = []
 
     def bytes_for(self, path_prefix: str) -> int:
         """Return the bytes sent down in answer to requests whose path starts with ``path_prefix``."""
@@ -223,6 +226,8 @@ class ThrottlingProxy:
             request_line = REQUEST_LINE.match(data)
             if request_line:  # HTTP/1.1 without pipelining: what comes down now answers this request
                 state["path"] = request_line.group(1).decode("latin-1")
+                if RANGE_HEADER.search(data):
+                    self.ranged_paths.append(state["path"])
             if self.cut_path is not None and (b"GET " + self.cut_path) in data:
                 state["cutting"] = True
             return data

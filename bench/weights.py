@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from rightsinfo.i18n import languages
 
 PACK_URLS_PATTERN = re.compile(r"PACK_URLS = (\[.*?\]);", re.DOTALL)
-PACK_PATH_PATTERN = re.compile(r"PACK_PATH = (\"[^\"]+\");")
+PACK_URL_PATTERN = re.compile(r"PACK_URL = (\"[^\"]+\");")
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,10 @@ def stylesheet(client) -> Weight:
 def pack_path(client, lang: str) -> str:
     """Return the address a language's service worker saves its whole pack from, as one response."""
     body = client.get(f"/{lang}/sw.js").get_data(as_text=True)
-    match = PACK_PATH_PATTERN.search(body)
+    match = PACK_URL_PATTERN.search(body)
     if match is None:
-        raise RuntimeError(f"/{lang}/sw.js names no PACK_PATH")
-    return json.loads(match.group(1)) + "0.ndjson"
+        raise RuntimeError(f"/{lang}/sw.js names no PACK_URL")
+    return json.loads(match.group(1))
 
 
 def offline_packs(client) -> dict[str, dict]:
@@ -136,11 +136,12 @@ def offline_packs(client) -> dict[str, dict]:
     for language in languages():
         weights = [weigh(client, url) for url in pack_urls(client, language.prefix)]
         pack = weigh(client, pack_path(client, language.prefix))
+        worker = weigh(client, f"/{language.prefix}/sw.js")
         packs[language.prefix] = {
             "urls": len(weights),
-            "br_bytes": pack.br,
-            "gzip_bytes": pack.gzip,
-            "raw_bytes": pack.raw,
+            "bytes": max(pack.raw, pack.gzip, pack.br),  # Zstandard, the same whatever the browser accepts
+            "worker_br_bytes": worker.br,
+            "worker_gzip_bytes": worker.gzip,
             "files_alone_br_bytes": sum(weight.br for weight in weights),
             "files_alone_gzip_bytes": sum(weight.gzip for weight in weights),
         }

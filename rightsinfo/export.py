@@ -56,7 +56,7 @@ TYPE_BY_SUFFIX = {
     ".css": "text/css",
     ".js": "application/javascript",
     ".json": "application/json",
-    ".ndjson": "application/x-ndjson",
+    ".zst": "application/zstd",
     ".webmanifest": "application/manifest+json",
     ".svg": "image/svg+xml",
     ".png": "image/png",
@@ -172,7 +172,7 @@ def seed_urls(app: Flask) -> list[str]:
             urls += pack_urls(lang)
             urls += [
                 url_for("offline.service_worker", lang=lang),
-                url_for("offline.pack", lang=lang, version=pack_version(), start=0),
+                url_for("offline.pack", lang=lang, version=pack_version()),
                 url_for("guide.guide", lang=lang),
                 f"/{lang}{ERROR_PAGE}",
             ]

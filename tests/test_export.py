@@ -400,6 +400,16 @@ def test_nginx_answers_a_missing_address_with_the_404_page_in_its_language(nginx
     assert headers["Cache-Control"] == "no-cache"
 
 
+def test_nginx_resumes_a_cut_pack_download_with_only_the_missing_bytes(report, nginx):
+    (pack,) = [url for url in report.urls if url.startswith("/ps/offline-pack/")]
+    status, headers, body = nginx.get(pack)
+    assert status == 200 and "Content-Encoding" not in headers, "a browser resumes only unencoded bytes"
+    assert headers["Accept-Ranges"] == "bytes" and not headers["ETag"].startswith("W/")
+    cut = len(body) // 2
+    status, headers, rest = nginx.get(pack, {"Range": f"bytes={cut}-", "If-Range": headers["ETag"]})
+    assert (status, rest) == (206, body[cut:])
+
+
 def test_nginx_redirects_a_page_without_its_slash_and_hides_compressed_twins(nginx):
     status, headers, _body = nginx.get("/ps/asylum")
     assert status == 301 and headers["Location"] == "/ps/asylum/"

@@ -50,9 +50,10 @@ PAGE_FACTS = """() => ({
 CACHE_NAMES = "caches.keys()"
 WORKER_VERSION = "navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL"
 CUT_FRACTION = 0.5  # of the whole pack's bytes, where the link drops
-# The rest, compressed alone, loses what it shared with the pages already saved (the search index
-# holds every page's words): about 0.8 of the whole pack for a cut half way through its bytes.
-RESUME_MAX_FRACTION = 0.9
+# The browser asks for the bytes it lacks: half the pack, plus the headers of both answers and what
+# was in flight when the link dropped. Fetching the whole pack again, or a rest compressed by itself
+# (0.75: it loses the pages it shared words with), fails.
+RESUME_MAX_FRACTION = 0.6
 
 
 @dataclass
@@ -411,7 +412,8 @@ def test_a_save_cut_off_part_way_resumes_fetching_only_what_is_missing(server, c
             again = proxy.bytes_for(pack_prefix())
             print(f"\nresumed save: {again} of {whole} pack bytes ({again / whole:.0%}), {len(kept)} kept")
             asked = [path for path in proxy.bytes_by_path if path.startswith(pack_prefix())]
-            assert len(asked) == 1 and asked[0].endswith(f"/{len(kept)}.ndjson"), "only the missing lines"
+            # Chromium checks the bytes it holds with a one-byte range, then asks for the rest.
+            assert len(asked) == 1 and set(proxy.ranged_paths) == set(asked), "only the missing bytes"
             assert 0 < again < whole * RESUME_MAX_FRACTION
             names = language_caches(page)
             assert len(names) == 1, names

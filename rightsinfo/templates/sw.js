@@ -2,23 +2,27 @@
    is the language's prefix (/ps/ …) and its bytes change with every version of the pack.
 
    Install saves the language's pack into a cache named after its version: one request brings every
-   URL's headers and body, a JSON line each, and each line is stored as soon as it has arrived, so
-   pages can show progress. A save cut off keeps what arrived; the next attempt (the next visit, the
-   "save" button, the connection coming back) asks only for the lines from the first one missing. The
-   cache is marked partial until every URL is in it, and a partial pack of another version is
-   deleted, never mixed. A new version waits until the reader taps "update"; it then deletes every
+   URL's headers and body, a JSON line each, compressed with Zstandard, and each line is stored as
+   soon as it has been decoded, so pages can show progress. A save cut off keeps what arrived; the
+   next attempt (the next visit, the "save" button, the connection coming back) asks for the pack
+   again, the browser's cache fetches only its missing bytes (an HTTP Range), and lines already
+   stored are skipped. The cache is marked partial until every URL is in it, and a partial pack of
+   another version is deleted, never mixed. A new version waits until the reader taps "update"; it then deletes every
    older pack of the language. Pages are answered from this worker's own pack only, so a page is
    never a mix of two versions; the network is asked only for URLs outside the pack, and nothing
    fetched at run time is stored. */
 'use strict';
+
+/* fzstd 0.1.1, a Zstandard decoder (MIT licence; see rightsinfo/vendor/fzstd): defines self.fzstd. */
+{{ decoder|safe }}
 
 var VERSION = {{ version|tojson }};
 var LANG = {{ lang|tojson }};
 var CACHE_PREFIX = 'rightsinfo-' + LANG + '-';
 var CACHE_NAME = CACHE_PREFIX + VERSION;
 var PACK_URLS = {{ urls|safe }};
-var PACK_PATH = {{ pack_path|tojson }};
-var PARTIAL_MARKER = PACK_PATH + 'partial.json'; // in a cache while it is still being filled
+var PACK_URL = {{ pack_url|tojson }};
+var PARTIAL_MARKER = {{ partial_marker|tojson }}; // in a cache while it is still being filled
 var OFFLINE_URL = {{ offline_url|tojson }};
 var SEARCH_URL = {{ search_url|tojson }};
 var SW_NETWORK_TIMEOUT_MS = 4000; // then a reader with a dying signal gets the offline page
@@ -97,32 +101,35 @@ function storeLine(cache, saved, line, state) {
   });
 }
 
-/* Fetch the pack from line ``start`` and store each line as soon as it has arrived. */
-function savePackFrom(cache, saved, start) {
-  var url = PACK_PATH + start + '.ndjson';
-  var options = { cache: 'no-store', credentials: 'same-origin', redirect: 'error' };
-  return fetch(url, options).then(function (response) {
-    // A static copy of the site has the whole pack only; without the whole pack, the version is gone.
-    if (response.status === 404 && start > 0) return savePackFrom(cache, saved, 0);
+/* Fetch the pack and store each line as soon as it has been decoded. Lines already saved are
+   skipped: after a cut the browser's cache holds the bytes that came and asks only for the rest. */
+function fetchPack(cache, saved) {
+  // The default cache mode: the browser keeps a cut download's bytes only in its HTTP cache.
+  var options = { credentials: 'same-origin', redirect: 'error' };
+  return fetch(PACK_URL, options).then(function (response) {
     if (response.status === 404) throw new VersionGone();
     if (!response.ok || response.type !== 'basic' || response.redirected || !response.body) {
-      throw new Error(url + ': ' + response.status);
+      throw new Error(PACK_URL + ': ' + response.status);
     }
     // Read as fast as bytes come, never waiting for the cache: a failed stream drops what it holds
     // unread, and every line that arrived must be kept.
     var reader = response.body.getReader();
-    var decoder = new TextDecoder();
+    var text = new TextDecoder();
     var state = { head: null, rest: '' };
     var stored = [];
-    function take(text) {
-      var lines = (state.rest + text).split('\n');
+    function take(decoded) {
+      var lines = (state.rest + decoded).split('\n');
       state.rest = lines.pop();
       lines.forEach(function (line) { stored.push(storeLine(cache, saved, line, state)); });
     }
+    var unpack = new self.fzstd.Decompress(function (chunk) { take(text.decode(chunk, { stream: true })); });
     function next() {
       return reader.read().then(function (chunk) {
-        if (chunk.done) return take(decoder.decode());
-        take(decoder.decode(chunk.value, { stream: true }));
+        if (chunk.done) {
+          unpack.push(new Uint8Array(0), true);
+          return take(text.decode());
+        }
+        unpack.push(chunk.value); // throws on bytes that are not the pack: the save fails
         return next();
       }, function (error) { return error; });
     }
@@ -143,7 +150,7 @@ function savePack(cache) {
     var missing = PACK_URLS.filter(function (url) { return !saved[url]; });
     progress.done = PACK_URLS.length - missing.length;
     return tellPages(progressMessage()).then(function () {
-      if (missing.length) return savePackFrom(cache, saved, PACK_URLS.indexOf(missing[0]));
+      if (missing.length) return fetchPack(cache, saved);
     }).then(function () {
       var still = PACK_URLS.filter(function (url) { return !saved[url]; });
       if (still.length) throw new Error('the pack lacks ' + still.join(' '));
