@@ -7,7 +7,9 @@ the floor is those bytes over the link's bandwidth, and the goal is ``1.3 × flo
 (connection, page, service worker, pack, and two to spare for the page's files).
 
 Before measuring, each language is saved twice on the unthrottled proxy and not counted: the first
-saves in a fresh browser process pay for starting it. Run alone with
+saves in a fresh browser process pay for starting it. Then each language's save is cut once half way
+through its pack; the bytes the next attempt fetches, as a share of the whole pack, say how well a
+reader whose signal dropped is served (the goal: ``RESUME_MAX_FRACTION``). Run alone with
 ``python -m bench.offline_save [INSTANCE]``; ``make bench`` runs it as section (i).
 """
 
@@ -38,6 +40,9 @@ BROWSER_WARM_UP_SAVES = 2  # per language, unthrottled and not counted
 WARM_UP_ROUNDS = 4  # each gunicorn worker fills its own page cache and packs: ask often enough to reach all
 WARM_UP_PARALLEL = 8
 WARM_UP_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
+CUT_FRACTION = 0.5  # of the whole pack's bytes, where the link drops
+# The missing half, plus the headers of the answers and what was in flight when the link dropped.
+RESUME_MAX_FRACTION = 0.6
 
 
 def warm_up(base_url: str, lang: str) -> None:
@@ -65,16 +70,49 @@ def one_save(browser, proxy: ThrottlingProxy, lang: str) -> dict:
         started = time.monotonic()
         page.goto(f"{proxy.base_url}/{lang}/", wait_until="load")
         loaded = time.monotonic() - started
-        deadline = started + READY_TIMEOUT_SECONDS
-        # Polled from outside: the page's Content-Security-Policy forbids the eval of wait_for_function.
-        while page.evaluate(STATE) != "ready":
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"/{lang}/ not ready after {READY_TIMEOUT_SECONDS} s")
-            time.sleep(POLL_SECONDS)
+        wait_for_state(page, "ready", started + READY_TIMEOUT_SECONDS)
         ready = time.monotonic() - started
         return {"first_load_seconds": loaded, "ready_seconds": ready, "bytes_down": proxy.bytes_down}
     finally:
         context.close()
+
+
+def wait_for_state(page, state: str, deadline: float) -> None:
+    """Wait until the page's offline state is ``state``, or raise at ``deadline`` (monotonic)."""
+    # Polled from outside: the page's Content-Security-Policy forbids the eval of wait_for_function.
+    while page.evaluate(STATE) != state:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{page.url}: not {state} after {READY_TIMEOUT_SECONDS} s")
+        time.sleep(POLL_SECONDS)
+
+
+def resumed_save(browser, upstream_port: int, lang: str) -> dict:
+    """Cut a save half way through the pack, let the link back, and return what the next visit fetched."""
+    prefix = f"/{lang}/offline-pack/"
+    with ThrottlingProxy(upstream_port) as proxy:
+        one_save(browser, proxy, lang)
+        whole = proxy.bytes_for(prefix)
+        proxy.cut_during(prefix, int(whole * CUT_FRACTION))
+        context = browser.new_context(service_workers="allow")
+        try:
+            page = context.new_page()
+            page.goto(f"{proxy.base_url}/{lang}/")
+            wait_for_state(page, "failed", time.monotonic() + READY_TIMEOUT_SECONDS)
+            proxy.restore()
+            proxy.reset_counts()
+            page.reload()
+            wait_for_state(page, "ready", time.monotonic() + READY_TIMEOUT_SECONDS)
+            again = proxy.bytes_for(prefix)
+        finally:
+            context.close()
+    return {
+        "lang": lang,
+        "pack_bytes": whole,
+        "cut_after_bytes": int(whole * CUT_FRACTION),
+        "resumed_bytes": again,
+        "fraction": again / whole,
+        "passed": again <= whole * RESUME_MAX_FRACTION,
+    }
 
 
 def measure_link(browser, upstream_port: int, link: Link, lang: str, runs: int) -> dict:
@@ -103,13 +141,13 @@ def measure_link(browser, upstream_port: int, link: Link, lang: str, runs: int) 
     }
 
 
-def measure(instance: Path, env: dict[str, str], runs: int = RUNS) -> list[dict]:
-    """Start gunicorn on the instance and Chromium, and measure every link and language."""
+def measure(instance: Path, env: dict[str, str], runs: int = RUNS) -> tuple[list[dict], list[dict]]:
+    """Start gunicorn on the instance and Chromium; return the saves on every link, and the resumes."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM_PATH.exists():
         raise SystemExit(f"{CHROMIUM_PATH} is missing: install Debian's chromium")
-    results = []
+    results, resumes = [], []
     with gunicorn("wsgi:app", {**env, "RIGHTSINFO_INSTANCE_PATH": str(instance)}) as base_url:
         upstream_port = int(base_url.rsplit(":", 1)[1])
         for lang in LANGUAGES:
@@ -129,9 +167,12 @@ def measure(instance: Path, env: dict[str, str], runs: int = RUNS) -> list[dict]
                     for lang in LANGUAGES:
                         results.append(measure_link(browser, upstream_port, link, lang, runs))
                         print(summary(results[-1]), file=sys.stderr)
+                for lang in LANGUAGES:
+                    resumes.append(resumed_save(browser, upstream_port, lang))
+                    print(resume_summary(resumes[-1]), file=sys.stderr)
             finally:
                 browser.close()
-    return results
+    return results, resumes
 
 
 def summary(result: dict) -> str:
@@ -144,11 +185,24 @@ def summary(result: dict) -> str:
     )
 
 
+def resume_summary(result: dict) -> str:
+    """Return one line on a save resumed after a cut."""
+    return (
+        f"/{result['lang']}/ cut after {result['cut_after_bytes'] / 1024:.1f} KB of "
+        f"{result['pack_bytes'] / 1024:.1f} KB: "
+        f"the next visit fetched {result['resumed_bytes'] / 1024:.1f} KB "
+        f"({result['fraction']:.0%}; goal ≤ {RESUME_MAX_FRACTION:.0%})"
+    )
+
+
 if __name__ == "__main__":
     import os
 
     from bench.server import PROJECT_DIR
 
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_DIR / "instance"
-    for line in measure(folder, dict(os.environ), int(os.environ.get("BENCH_SAVE_RUNS", RUNS))):
+    saves, resumes = measure(folder, dict(os.environ), int(os.environ.get("BENCH_SAVE_RUNS", RUNS)))
+    for line in saves:
         print(summary(line))
+    for line in resumes:
+        print(resume_summary(line))

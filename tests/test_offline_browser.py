@@ -21,6 +21,7 @@ import pytest
 from babel.messages.pofile import read_po
 from browser import RequestLog, Server, SiteDirs, build, copy_real_site, wait_for
 
+from bench.offline_save import CUT_FRACTION, RESUME_MAX_FRACTION
 from bench.throttle import ThrottlingProxy
 from rightsinfo import create_app, db
 from rightsinfo.search_index import plain_text
@@ -49,11 +50,8 @@ PAGE_FACTS = """() => ({
 })"""
 CACHE_NAMES = "caches.keys()"
 WORKER_VERSION = "navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL"
-CUT_FRACTION = 0.5  # of the whole pack's bytes, where the link drops
-# The browser asks for the bytes it lacks: half the pack, plus the headers of both answers and what
-# was in flight when the link dropped. Fetching the whole pack again, or a rest compressed by itself
-# (0.75: it loses the pages it shared words with), fails.
-RESUME_MAX_FRACTION = 0.6
+# RESUME_MAX_FRACTION: the browser asks only for the bytes it lacks. Fetching the whole pack again,
+# or a rest compressed by itself (0.75: it loses the pages it shared words with), fails.
 
 
 @dataclass
