@@ -33,7 +33,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
-from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
 from PIL import Image
 
 from rightsinfo import db, i18n
@@ -43,7 +42,7 @@ from rightsinfo.offline import pack_urls
 from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import public_url
-from rightsinfo.zim_pages import article_text, page_title, rewrite_css, rewrite_html, word_prefixes
+from rightsinfo.zim_pages import page_title, rewrite_css, rewrite_html
 
 # Kiwix wants the language as ISO 639-3; Babel knows only the two-letter codes the site uses.
 ISO_639_3_BY_PREFIX = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
@@ -75,80 +74,6 @@ class Entry:
     def is_article(self) -> bool:
         """Return whether Kiwix should list this entry in its title search and count it as an article."""
         return self.mimetype == "text/html"
-
-
-class ZimItem(Item):
-    """An Entry as libzim's writer wants it."""
-
-    def __init__(self, entry: Entry):
-        super().__init__()
-        self.entry = entry
-
-    def get_path(self) -> str:
-        """Return the entry's path inside the ZIM."""
-        return self.entry.path
-
-    def get_title(self) -> str:
-        """Return the entry's title, shown by Kiwix's suggestions."""
-        return self.entry.title
-
-    def get_mimetype(self) -> str:
-        """Return the entry's MIME type."""
-        return self.entry.mimetype
-
-    def get_contentprovider(self) -> StringProvider:
-        """Return the entry's bytes."""
-        return StringProvider(self.entry.body)
-
-    def get_indexdata(self) -> IndexData | None:
-        """Index a page by its main text (not the menus on every page), others not at all."""
-        return PageIndex(self.entry) if self.entry.is_article else NotIndexed()
-
-    def get_hints(self) -> dict:
-        """Mark pages as front articles; leave PDFs and images uncompressed (they already are)."""
-        textual = self.entry.mimetype.startswith(("text/", "image/svg", "application/javascript"))
-        return {Hint.FRONT_ARTICLE: self.entry.is_article, Hint.COMPRESS: textual}
-
-
-class PageIndex(IndexData):
-    """What Kiwix's full-text search knows of a page: its title, its main text and word beginnings."""
-
-    def __init__(self, entry: Entry):
-        super().__init__()
-        self.title = entry.title
-        self.content = article_text(entry.body)
-
-    def has_indexdata(self) -> bool:
-        """Return True: every page is searchable."""
-        return True
-
-    def get_title(self) -> str:
-        """Return the page's title."""
-        return self.title
-
-    def get_content(self) -> str:
-        """Return the page's main text."""
-        return self.content
-
-    def get_keywords(self) -> str:
-        """Return the beginnings of the page's words, so a search for the start of a word finds it."""
-        return word_prefixes(f"{self.title} {self.content}")
-
-    def get_wordcount(self) -> int:
-        """Return how many words the main text has (Kiwix shows it beside a result)."""
-        return len(self.content.split())
-
-    def get_geoposition(self) -> tuple[float, float] | None:
-        """Return None: a page has no place on a map."""
-        return None
-
-
-class NotIndexed(IndexData):
-    """Index data that keeps an entry (a PDF, a stylesheet) out of the full-text search."""
-
-    def has_indexdata(self) -> bool:
-        """Return False."""
-        return False
 
 
 @dataclass
@@ -276,6 +201,12 @@ def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str]
 
 def write_zim(book: Book, target: Path) -> Path:
     """Write a Book as a ZIM with its full-text and title index; replace ``target`` only when done."""
+    # libzim (with Xapian and ICU) costs every process that imports the app about 5 MB of memory;
+    # only this command needs it.
+    from libzim.writer import Creator
+
+    from rightsinfo.zim_items import ZimItem
+
     staging = target.with_name(f".{target.stem}.new.zim")
     staging.unlink(missing_ok=True)
     creator = Creator(staging).config_indexing(True, book.metadata["Language"]).config_nbworkers(1)
