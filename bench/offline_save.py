@@ -86,23 +86,42 @@ def wait_for_state(page, state: str, deadline: float) -> None:
         time.sleep(POLL_SECONDS)
 
 
+def pack_prefix(lang: str) -> str:
+    """Return the path every pack request of a language starts with."""
+    return f"/{lang}/offline-pack/"
+
+
+def whole_pack_bytes(browser, proxy: ThrottlingProxy, lang: str) -> int:
+    """Save the language once without a cut; return the bytes its pack took on the wire."""
+    one_save(browser, proxy, lang)
+    return proxy.bytes_for(pack_prefix(lang))
+
+
+def cut_save(browser, proxy: ThrottlingProxy, lang: str, cut_after_bytes: int):
+    """Open /<lang>/ in a fresh context, drop the link part way through the pack; return context and page."""
+    proxy.cut_during(pack_prefix(lang), cut_after_bytes)
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(f"{proxy.base_url}/{lang}/")
+        wait_for_state(page, "failed", time.monotonic() + READY_TIMEOUT_SECONDS)
+    except Exception:
+        context.close()
+        raise
+    return context, page
+
+
 def resumed_save(browser, upstream_port: int, lang: str) -> dict:
     """Cut a save half way through the pack, let the link back, and return what the next visit fetched."""
-    prefix = f"/{lang}/offline-pack/"
     with ThrottlingProxy(upstream_port) as proxy:
-        one_save(browser, proxy, lang)
-        whole = proxy.bytes_for(prefix)
-        proxy.cut_during(prefix, int(whole * CUT_FRACTION))
-        context = browser.new_context(service_workers="allow")
+        whole = whole_pack_bytes(browser, proxy, lang)
+        context, page = cut_save(browser, proxy, lang, int(whole * CUT_FRACTION))
         try:
-            page = context.new_page()
-            page.goto(f"{proxy.base_url}/{lang}/")
-            wait_for_state(page, "failed", time.monotonic() + READY_TIMEOUT_SECONDS)
             proxy.restore()
             proxy.reset_counts()
             page.reload()
             wait_for_state(page, "ready", time.monotonic() + READY_TIMEOUT_SECONDS)
-            again = proxy.bytes_for(prefix)
+            again = proxy.bytes_for(pack_prefix(lang))
         finally:
             context.close()
     return {

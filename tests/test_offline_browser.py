@@ -21,7 +21,8 @@ import pytest
 from babel.messages.pofile import read_po
 from browser import RequestLog, Server, SiteDirs, build, copy_real_site, wait_for
 
-from bench.offline_save import CUT_FRACTION, RESUME_MAX_FRACTION
+from bench import offline_save
+from bench.offline_save import CUT_FRACTION, RESUME_MAX_FRACTION, cut_save, whole_pack_bytes
 from bench.throttle import ThrottlingProxy
 from rightsinfo import create_app, db
 from rightsinfo.search_index import plain_text
@@ -362,7 +363,7 @@ def test_changed_content_is_offered_as_an_update_and_replaces_the_old_pack(site,
 
 def pack_prefix() -> str:
     """Return the path every pack request of the test's language starts with."""
-    return f"/{LANG}/offline-pack/"
+    return offline_save.pack_prefix(LANG)
 
 
 def language_caches(page) -> list[str]:
@@ -370,34 +371,11 @@ def language_caches(page) -> list[str]:
     return [name for name in page.evaluate(CACHE_NAMES) if name.startswith(f"rightsinfo-{LANG}-")]
 
 
-def save_cut_off(chromium, proxy: ThrottlingProxy, cut_after_bytes: int):
-    """Open /ps/ through the proxy, drop the link part way through the pack; return context and page."""
-    proxy.cut_during(pack_prefix(), cut_after_bytes)
-    context = new_context(chromium)
-    page = context.new_page()
-    page.goto(f"{proxy.base_url}/{LANG}/")
-    wait_for(page, f"{STATE} === 'failed'", READY_TIMEOUT_SECONDS, "the cut save to fail")
-    return context, page
-
-
-def whole_pack_bytes(chromium, proxy: ThrottlingProxy) -> int:
-    """Save the language once without a cut; return the bytes its pack took on the wire."""
-    context = new_context(chromium)
-    try:
-        page = context.new_page()
-        proxy.reset_counts()
-        page.goto(f"{proxy.base_url}/{LANG}/")
-        wait_until_ready(page)
-        return proxy.bytes_for(pack_prefix())
-    finally:
-        context.close()
-
-
 def test_a_save_cut_off_part_way_resumes_fetching_only_what_is_missing(server, chromium):
     server.ensure_running()
     with ThrottlingProxy(server.port) as proxy:
-        whole = whole_pack_bytes(chromium, proxy)
-        context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+        whole = whole_pack_bytes(chromium, proxy, LANG)
+        context, page = cut_save(chromium, proxy, LANG, int(whole * CUT_FRACTION))
         requests = RequestLog(context)
         try:
             kept = [path for path in saved_urls(page) if not is_partial_marker(path)]
@@ -431,8 +409,8 @@ def test_a_partial_save_of_a_version_no_longer_served_is_dropped_not_mixed(site,
     server = Server(dirs).start()
     try:
         with ThrottlingProxy(server.port) as proxy:
-            whole = whole_pack_bytes(chromium, proxy)
-            context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+            whole = whole_pack_bytes(chromium, proxy, LANG)
+            context, page = cut_save(chromium, proxy, LANG, int(whole * CUT_FRACTION))
             try:
                 old_caches = language_caches(page)
                 assert len(old_caches) == 1 and saved_urls(page), "part of the old version was kept"
@@ -465,8 +443,8 @@ def test_a_partial_save_of_a_version_no_longer_served_is_dropped_not_mixed(site,
 def test_a_cut_save_carries_on_by_itself_when_the_connection_comes_back(server, chromium):
     server.ensure_running()
     with ThrottlingProxy(server.port) as proxy:
-        whole = whole_pack_bytes(chromium, proxy)
-        context, page = save_cut_off(chromium, proxy, int(whole * CUT_FRACTION))
+        whole = whole_pack_bytes(chromium, proxy, LANG)
+        context, page = cut_save(chromium, proxy, LANG, int(whole * CUT_FRACTION))
         try:
             proxy.restore()
             # The phone notices its connection is back: the page hears 'online', with no reload or tap.
