@@ -384,6 +384,11 @@ def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
         median <= LEAFLET_MEDIAN_GOAL_SECONDS,
     )
     table.add("uncached render, p90", ms(p90(rest)))
+    by_language = median_by_language(renders["langs"][-len(rest) :], rest)
+    table.add(
+        "uncached render, median by language",
+        " · ".join(f"{lang} {ms(seconds)}" for lang, seconds in by_language.items()),
+    )
     table.add(
         "uncached render, CPU time median / p90", f"{ms(statistics.median(cpu_rest))} / {ms(p90(cpu_rest))}"
     )
@@ -404,6 +409,8 @@ def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
         "first_render_seconds": first,
         "uncached_median_seconds": median,
         "uncached_p90_seconds": p90(rest),
+        "uncached_median_seconds_by_language": by_language,
+        "renders_by_language": renders["languages"],
         "uncached_cpu_median_seconds": statistics.median(cpu_rest),
         "uncached_cpu_p90_seconds": p90(cpu_rest),
         "renders": renders["renders"],
@@ -418,6 +425,14 @@ def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
     else:
         table.add("pre-render everything", "skipped (BENCH_PRERENDER=0)")
     table.results["leaflets"] = results
+
+
+def median_by_language(langs: list[str], seconds: list[float]) -> dict[str, float]:
+    """Return the median render time of each language, in the order the languages first appear."""
+    grouped: dict[str, list[float]] = {}
+    for lang, value in zip(langs, seconds, strict=True):
+        grouped.setdefault(lang, []).append(value)
+    return {lang: statistics.median(values) for lang, values in grouped.items()}
 
 
 def measure_prerender(table: Table, instance: Path, scratch: Path) -> dict:

@@ -1,7 +1,10 @@
 """Page weights against the budgets, on the real content: bytes are not noisy, so they are tested here
-as well as printed by `make bench`. The budgets themselves live in bench/budgets.py."""
+as well as printed by `make bench`. The budgets themselves live in bench/budgets.py. Also what the
+leaflet benchmark samples, so its median speaks for every language."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 
@@ -14,6 +17,9 @@ from bench.budgets import (
     PACK_MAX_BYTES,
     STYLESHEET_MAX_BR_BYTES,
 )
+from bench.leaflet_renders import spread_sample
+from rightsinfo.i18n import languages
+from rightsinfo.leaflets import leaflet_jobs
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +58,16 @@ def test_every_offline_pack_is_within_its_budget(real_app):
     assert set(packs) == {"en", "ps", "prs", "ar", "ur"}
     for lang, pack in packs.items():
         assert pack["bytes"] <= PACK_MAX_BYTES, lang
+
+
+def test_the_leaflet_benchmark_renders_every_language_in_its_share(real_app):
+    # The first 200 of the list are English, Pashto, Dari and Arabic only: Urdu, the slowest script
+    # to set, would never be timed.
+    jobs = leaflet_jobs(real_app)
+    sample = spread_sample(jobs, 200)
+    assert len(set(sample)) == 200
+    everyone = Counter(job.lang for job in jobs)
+    drawn = Counter(job.lang for job in sample)
+    assert set(drawn) == {language.prefix for language in languages()}
+    for lang, count in everyone.items():
+        assert abs(drawn[lang] / 200 - count / len(jobs)) < 0.02, (lang, drawn, everyone)
