@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from babel import Locale, UnknownLocaleError
 
 from rightsinfo.i18n import get_language
+from rightsinfo.locale_facts import release_babel_data
 from rightsinfo.markup import EASTERN_DIGITS, tel_link_texts
 
 UNDETERMINED_LATIN = "und-Latn"
@@ -157,15 +158,23 @@ def run_language(run: str) -> str:
 
 @cache
 def is_rtl_language(tag: str | None) -> bool:
-    """Return whether a language tag (``ur``, ``fa-AF``, ``prs``) names a right-to-left language (CLDR)."""
+    """Return whether a language tag (``ur``, ``fa-AF``, ``prs``) names a right-to-left language (CLDR).
+
+    The site's own languages answer from what ``i18n`` read of CLDR; another tag (a ``lang`` in the
+    content) is looked up in Babel once per process, and Babel's copy of that locale is let go again.
+    """
     if not tag:
         return False
     primary = tag.replace("_", "-").split("-")[0].lower()
-    primary = {"prs": "fa"}.get(primary, primary)
+    ours = get_language(primary) or get_language({"fa": "prs"}.get(primary, ""))
+    if ours is not None:
+        return ours.is_rtl
     try:
         return Locale.parse(primary).text_direction == "rtl"
     except (ValueError, UnknownLocaleError):
         return False
+    finally:
+        release_babel_data()
 
 
 def isolate_text(text: str, language_tag: str | None = None) -> str:

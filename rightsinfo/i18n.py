@@ -8,6 +8,9 @@ Direction and native names come from Babel's CLDR data, never from a hand-kept l
 Babel locale of its own (``prs`` is unknown to Babel and pybabel), so it is ``fa_AF`` inside, ``prs`` in
 URLs and ``fa-AF`` in HTML. Babel formats dates with Latin digits whatever the locale, so digits are
 converted here from the locale's default numbering system (Pashto and Dari use ۰–۹).
+
+Everything a language needs from CLDR is read when the languages are made, and Babel's whole-locale
+data is let go then (see ``locale_facts``): serving a page or a leaflet reads no more of it.
 """
 
 from __future__ import annotations
@@ -19,9 +22,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale, negotiate_locale
-from babel.dates import format_date
 from flask_babel import Domain, get_babel
 
+from rightsinfo.locale_facts import (
+    DateShapes,
+    ListPatterns,
+    read_date_shapes,
+    read_list_patterns,
+    release_babel_data,
+)
 from rightsinfo.partial_date import PartialDate
 
 ENGLISH = "en"
@@ -57,6 +66,8 @@ class Language:
     native_name: str
     english_name: str
     digits: str | None
+    dates: DateShapes
+    list_patterns: ListPatterns
 
     @property
     def locale(self) -> Locale:
@@ -88,13 +99,17 @@ def _make_language(prefix: str, locale_id: str) -> Language:
         native_name=_native_name(locale),
         english_name=english,
         digits=DIGITS_BY_NUMBERING_SYSTEM.get(locale.default_numbering_system),
+        dates=read_date_shapes(locale),
+        list_patterns=read_list_patterns(locale),
     )
 
 
 @cache
 def languages() -> tuple[Language, ...]:
-    """Return the site's languages in chooser order."""
-    return tuple(_make_language(prefix, loc) for prefix, loc in LOCALE_BY_PREFIX.items())
+    """Return the site's languages in chooser order, and let Babel's whole-locale data go."""
+    made = tuple(_make_language(prefix, loc) for prefix, loc in LOCALE_BY_PREFIX.items())
+    release_babel_data()
+    return made
 
 
 @cache
@@ -136,9 +151,9 @@ def localise_digits(text: str, language: Language) -> str:
 
 def format_day(day: dt.date | PartialDate, language: Language) -> str:
     """Format a date as '21 Nov 2026', 'July 2025' or '2013' in the language, with its own digits."""
-    if isinstance(day, PartialDate):
-        return localise_digits(day.format(language.locale), language)
-    return localise_digits(format_date(day, "d MMM y", locale=language.locale), language)
+    if not isinstance(day, PartialDate):
+        day = PartialDate(day.year, day.month, day.day)
+    return localise_digits(day.format(language.dates), language)
 
 
 def format_count(number: int, language: Language) -> str:
@@ -222,10 +237,8 @@ def format_names(names: list[str], language: Language) -> str:
     CLDR's Dari pattern carries a right-to-left mark, which the isolation of each name makes
     unnecessary, and its Arabic pattern glues و to the next word, which a Latin name is not part of.
     """
-    from babel.lists import format_list
-
     if not names:
         return ""
-    text = format_list(list(names), locale=language.locale)
+    text = language.list_patterns.join(list(names))
     text = text.replace("\u200f", "")
     return re.sub(r"(?<=\sو)(?=[^\s\u0600-\u06ff])", " ", text) if language.prefix == "ar" else text

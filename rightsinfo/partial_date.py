@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from babel.dates import format_date, format_skeleton
+from rightsinfo.locale_facts import DateShapes
 
 PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 DATE_FORMAT_HELP = "write YYYY-MM-DD, or YYYY-MM or YYYY where the source gives no day"
@@ -50,13 +50,13 @@ class PartialDate:
             text += f"-{self.day:02d}"
         return text
 
-    def format(self, locale: str) -> str:
-        """Format in a Babel locale with as much precision as the date has (Latin digits)."""
+    def format(self, shapes: DateShapes) -> str:
+        """Format in a language's date shapes with as much precision as the date has (Latin digits)."""
         if self.day is not None:
-            return format_date(self.first_day(), "d MMM y", locale=locale)
+            return shapes.day.format(self.year, self.month, self.day)
         if self.month is not None:
-            return format_skeleton("yMMMM", self.first_day(), locale=locale)
-        return format_skeleton("y", self.first_day(), locale=locale)
+            return shapes.month.format(self.year, self.month, 1)
+        return shapes.year.format(self.year, 1, 1)
 
 
 def parse_partial_date(value: object) -> PartialDate | None:

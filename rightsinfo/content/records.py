@@ -8,7 +8,7 @@ from pathlib import Path
 from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key, load_yaml
 from rightsinfo.content.models import Card, Contact, EmergencyNumber, Organisation, Source
 from rightsinfo.content.problems import Problems
-from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
+from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX, format_day, get_language
 from rightsinfo.partial_date import DATE_FORMAT_HELP, parse_partial_date
 from rightsinfo.vocabulary import (
     CONTACT_KINDS,
@@ -51,7 +51,7 @@ def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
             url=url,
             title=str(entry.get("title") or key),
             supports=str(entry.get("supports") or ""),
-            date=str(note) if note else (dated.format(ENGLISH) if dated else "undated"),
+            date=str(note) if note else (format_day(dated, get_language(ENGLISH)) if dated else "undated"),
             also=[str(item) for item in entry.get("also") or []],
             dated=dated,
         )
