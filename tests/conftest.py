@@ -75,10 +75,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture(scope="session")
-def real_app(tmp_path_factory):
-    """An app built from the real content/ and translations/ folders."""
-    instance = tmp_path_factory.mktemp("real-instance")
+def make_real_app(instance: Path):
+    """Build the real content/ and translations/ folders into ``instance``; return an app on them."""
     dirs = {
         "content": PROJECT_DIR / "content",
         "translations": PROJECT_DIR / "translations",
@@ -86,6 +84,12 @@ def real_app(tmp_path_factory):
     }
     build_site(dirs["content"], dirs["translations"], instance)
     return make_app(dirs)
+
+
+@pytest.fixture(scope="session")
+def real_app(tmp_path_factory):
+    """An app built from the real content/ and translations/ folders."""
+    return make_real_app(tmp_path_factory.mktemp("real-instance"))
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,10 @@ import pytest
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from conftest import PROJECT_DIR, make_app
+from conftest import make_real_app
 
 from bench import weights
 from rightsinfo import i18n, leaflets
-from rightsinfo.build import build_site
 from rightsinfo.locale_facts import loaded_babel_locales, read_date_shape, release_babel_data
 from rightsinfo.partial_date import PartialDate
 from rightsinfo.site import site_of
@@ -55,13 +54,7 @@ def test_a_date_pattern_with_a_field_the_site_does_not_write_is_refused():
 @pytest.fixture
 def fresh_real_app(tmp_path):
     """An app on the real content with an empty page cache, so every page is rendered afresh."""
-    dirs = {
-        "content": PROJECT_DIR / "content",
-        "translations": PROJECT_DIR / "translations",
-        "instance": tmp_path,
-    }
-    build_site(dirs["content"], dirs["translations"], tmp_path)
-    return make_app(dirs)
+    return make_real_app(tmp_path)
 
 
 def test_serving_every_page_and_leaflet_loads_no_babel_locale_data(fresh_real_app):
