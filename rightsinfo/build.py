@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
 from rightsinfo import schema, search_index
 from rightsinfo.bidi import isolate_page_html
 from rightsinfo.catalogues import catalogue_paths, compile_catalogue
@@ -212,6 +210,8 @@ def emergency_rows(content: Content) -> list[dict]:
 
 def write_database(path: Path, content: Content, version: str, catalogue_dir: str) -> int:
     """Write every table into a new database file; return the number of page rows."""
+    import sqlite_utils  # here, not above: a serving worker imports this module but never builds
+
     pages, problems = page_rows(content)
     if problems:
         raise ContentError(problems)

@@ -4,15 +4,20 @@ Pages are Markdown written by people; raw HTML in them is not rendered (markdown
 is off) and the result is cleaned again with an nh3 allowlist, so neither a careless paste nor a hostile
 edit reaches a reader as active markup. Phone and e-mail links are wrapped in ``<bdi dir="ltr">`` so
 numbers read left to right inside right-to-left text and never break across lines.
+
+markdown-it and nh3 are imported on first use: only a build renders Markdown, and a worker that serves
+pages and leaflets never loads them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "bdi", "blockquote",
@@ -28,8 +33,11 @@ HREF_PATTERN = re.compile(r'href="([^"]*)"')
 TAG_PATTERN = re.compile(r"<[^>]+>")
 
 
-def _markdown() -> MarkdownIt:
-    """Return a CommonMark parser with raw HTML switched off and tables on."""
+@functools.cache
+def markdown() -> MarkdownIt:
+    """Return the CommonMark parser, made once: raw HTML switched off, tables on."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
 
@@ -68,11 +76,10 @@ def _matching_open(tokens, close_idx: int) -> int:
     return -1
 
 
-MARKDOWN = _markdown()
-
-
 def sanitise(html: str) -> str:
     """Keep only the allowlisted tags, attributes and URL schemes."""
+    import nh3
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -84,7 +91,7 @@ def sanitise(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Render page Markdown to sanitised HTML."""
-    return sanitise(MARKDOWN.render(text, {}))
+    return sanitise(markdown().render(text, {}))
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,7 @@ def normalise_contact(value: str) -> str:
 def tel_link_texts(body: str) -> list[tuple[int, str]]:
     """Return (line within the Markdown, shown text) of every ``tel:`` link in page Markdown."""
     found = []
-    for block in MARKDOWN.parse(body):
+    for block in markdown().parse(body):
         if block.type != "inline" or not block.children or block.map is None:
             continue
         inside, shown = False, []

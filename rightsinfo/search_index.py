@@ -10,12 +10,15 @@ from __future__ import annotations
 import html as html_lib
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from markupsafe import Markup, escape
 
 from rightsinfo.folding import fold, fold_query_terms
 from rightsinfo.markup import without_tags
+
+if TYPE_CHECKING:
+    import sqlite_utils  # only the build writes the index; serving reads it with sqlite3
 
 SNIPPET_WORDS = 24
 RESULTS_LIMIT = 20

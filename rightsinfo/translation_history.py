@@ -17,8 +17,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from rightsinfo.content import FRONT_MATTER_PATTERN, substance_fingerprint
 
 WORD = re.compile(r"\S+")
@@ -55,6 +53,8 @@ def git(args: list[str], cwd: Path) -> str | None:
 
 def page_parts(text: str) -> tuple[str, str, str] | None:
     """Return (title, summary, body) of a page file's text, or None if it has no front matter."""
+    import yaml  # here, not above: only builds and translators' commands read content files
+
     match = FRONT_MATTER_PATTERN.match(text)
     if not match:
         return None

@@ -14,6 +14,7 @@ from PIL import Image
 from test_leaflets import get_pdf, page_count, run, save
 
 from rightsinfo import leaflets
+from rightsinfo.build import build_site
 from rightsinfo.leaflets.render import collector_paused
 
 DPI = 100
@@ -81,6 +82,30 @@ def test_the_app_does_not_load_libzim_until_a_zim_is_written(tmp_path):
         f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}}})\n"
         "import rightsinfo.zim\n"
         "print(sorted(name for name in sys.modules if name.startswith('libzim')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_worker_serving_pages_and_leaflets_loads_no_build_time_library(site_dirs):
+    # markdown-it, nh3, PyYAML and sqlite-utils turn content files into the database: megabytes in
+    # every web and render worker, which only read the database.
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    settings = {
+        name.upper() + "_DIR": str(folder) for name, folder in site_dirs.items() if name != "instance"
+    }
+    settings["INSTANCE_PATH"] = str(site_dirs["instance"])
+    script = (
+        "import sys\n"
+        "from rightsinfo import create_app, leaflets\n"
+        f"app = create_app({settings!r})\n"
+        "client = app.test_client()\n"
+        "for url in ('/', '/ps/', '/ps/alpha/', '/ur/organisations/', '/ar/guide.html', '/prs/search?q=a'):\n"
+        "    assert client.get(url).status_code == 200, url\n"
+        "with app.app_context():\n"
+        "    leaflets.render_leaflet(app, 'ps', 'alpha', 'a5', 'en')\n"
+        "build_time = ('markdown_it', 'nh3', 'yaml', 'sqlite_utils')\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in build_time))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from rightsinfo.content.problems import Problems
 from rightsinfo.partial_date import DATE_FORMAT_HELP, PartialDate, parse_partial_date
 
@@ -22,6 +20,8 @@ def line_of_key(text: str, key: str, offset: int = 1) -> int | None:
 
 def load_yaml(path: Path, problems: Problems) -> object | None:
     """Parse a YAML file, recording a syntax error with its line instead of raising."""
+    import yaml  # here, not above: only builds and translators' commands read content files
+
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:

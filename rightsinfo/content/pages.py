@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from rightsinfo.content.fields import FieldReader, check_source_ids
 from rightsinfo.content.models import Page
 from rightsinfo.content.problems import Problems
@@ -23,6 +21,8 @@ FRONT_MATTER_PATTERN = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL
 
 def split_front_matter(path: Path, problems: Problems) -> tuple[dict, str, str] | None:
     """Split a Markdown file into (front matter, its YAML text, body)."""
+    import yaml  # here, not above: only builds and translators' commands read content files
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
