@@ -1,4 +1,5 @@
-"""What keeps a render cheap without changing what it prints: the footer's box, the collector, the imports.
+"""What keeps a render cheap without changing what it prints: the footer's box, the floats, the collector,
+the imports.
 
 The footer is measured on the printed page (``pdftoppm``), the collector and the imports in the process
 that renders; no timing is asserted here (``make bench`` measures the time and memory).
@@ -15,7 +16,10 @@ from test_leaflets import get_pdf, page_count, run, save
 
 from rightsinfo import leaflets
 from rightsinfo.build import build_site
-from rightsinfo.leaflets.render import collector_paused
+from rightsinfo.leaflets import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, RENDERER
+from rightsinfo.leaflets.context import document_html
+from rightsinfo.leaflets.model import leaflet_for
+from rightsinfo.leaflets.render import LocalFilesOnly, collector_paused
 
 DPI = 100
 MM_PER_INCH = 25.4
@@ -50,6 +54,42 @@ def test_footer_rule_spans_the_text_column_on_every_page(client, tmp_path):
     column_px = A5_TEXT_COLUMN_MM / MM_PER_INCH * DPI
     for page in pages:
         assert footer_rule_px(page) >= 0.95 * column_px, page.name
+
+
+def laid_out_pages(app, leaflet):
+    """Lay a leaflet out as a worker does (its fonts and stylesheet) and return WeasyPrint's pages."""
+    from weasyprint import HTML
+
+    RENDERER.load()
+    with app.test_request_context(f"/{leaflet.lang}/print/"):
+        app.preprocess_request()
+        html, base_url = document_html(leaflet)
+    document = HTML(string=html, base_url=base_url, url_fetcher=LocalFilesOnly())
+    return document.render(stylesheets=[RENDERER._stylesheet], font_config=RENDERER._fonts).pages
+
+
+def floats_with_their_containers(box, container=None):
+    """Yield each floated box of a laid-out tree with the nearest block container around it."""
+    from weasyprint.formatting_structure.boxes import BlockContainerBox
+
+    for child in getattr(box, "children", ()):
+        if child.style["float"] != "none":
+            yield child, container
+        inner = child if isinstance(child, BlockContainerBox) else container
+        yield from floats_with_their_containers(child, inner)
+
+
+def test_every_float_on_a_leaflet_ends_inside_its_own_block(app):
+    # A float left in the page's formatting context makes WeasyPrint measure every later line of
+    # that page for room beside it (a min-content pass per line), long after the float has ended.
+    # (WeasyPrint's own tests read the laid-out tree through ``_page_box`` too.)
+    seen = set()
+    for slug, size in [("alpha", DEFAULT_SIZE), (DIRECTORY, DEFAULT_SIZE), (CARD, CARD_SIZE)]:
+        for page in laid_out_pages(app, leaflet_for("ps", slug, size, "en", None)):
+            for floated, container in floats_with_their_containers(page._page_box):
+                seen.add(floated.element.get("class"))
+                assert "flow-root" in container.style["display"], (slug, floated.element.get("class"))
+    assert seen >= {"languages", "qr-box", "card-qr"}
 
 
 def test_a_render_leaves_the_cyclic_collector_as_it_found_it(app):
