@@ -4,7 +4,7 @@ Babel loads a locale's CLDR data whole (calendars, time zones, currencies, units
 the life of the process: about 9.6 MiB for the seven locales our five languages load (root, en, ps,
 fa, fa_AF, ar, ur), in every gunicorn worker and every leaflet process. The site writes only three
 shapes of date ("3 Jul 2025", "July 2025", "2025") and joins lists of names. So each language's
-patterns and month names are read from Babel once, when the languages are made, and Babel's cache is
+patterns and month names are read from Babel once, when the languages are made, and Babel's caches are
 emptied afterwards (``release_babel_data``). ``tests/test_locale_facts.py`` checks that every shape
 still writes exactly what Babel writes, and that serving every page and leaflet loads nothing back.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass
 
 import babel.localedata
@@ -109,21 +108,15 @@ def read_list_patterns(locale: Locale) -> ListPatterns:
 
 
 def release_babel_data() -> None:
-    """Empty Babel's caches of whole locales once the facts above are read; nothing else needs them.
-
-    Babel has no public call for this, so its two caches (the loaded files, and since Babel 2.19 the
-    dictionaries made of them) are reached by name; if a Babel release renames them, nothing breaks
-    but the memory, and the test that looks for loaded locales fails.
-    """
-    caches = [getattr(babel.localedata, name, None) for name in ("_cache", "_dict_cache")]
-    with getattr(babel.localedata, "_cache_lock", threading.Lock()):
-        for cache in caches:
-            if isinstance(cache, dict):
-                cache.clear()
+    """Empty Babel's caches of whole locales once the facts above are read; nothing else needs them."""
+    babel.localedata.clear_caches()
 
 
 def loaded_babel_locales() -> list[str]:
     """Return the locales whose whole CLDR data Babel holds now (for tests)."""
+    # Babel has no public call for this: its two caches (the loaded files, and the dictionaries made
+    # of them) are read by name. If a release renames them, this finds nothing, and the test that
+    # first loads a locale and expects to see it here fails.
     names = set()
     for name in ("_cache", "_dict_cache"):
         names.update(getattr(babel.localedata, name, {}))
