@@ -17,9 +17,9 @@ from test_leaflets import get_pdf, page_count, run, save
 from rightsinfo import leaflets
 from rightsinfo.build import build_site
 from rightsinfo.leaflets import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, RENDERER
-from rightsinfo.leaflets.context import document_html
+from rightsinfo.leaflets.batch import job_html
 from rightsinfo.leaflets.model import leaflet_for
-from rightsinfo.leaflets.render import LocalFilesOnly, collector_paused
+from rightsinfo.leaflets.render import collector_paused
 
 DPI = 100
 MM_PER_INCH = 25.4
@@ -56,18 +56,6 @@ def test_footer_rule_spans_the_text_column_on_every_page(client, tmp_path):
         assert footer_rule_px(page) >= 0.95 * column_px, page.name
 
 
-def laid_out_pages(app, leaflet):
-    """Lay a leaflet out as a worker does (its fonts and stylesheet) and return WeasyPrint's pages."""
-    from weasyprint import HTML
-
-    RENDERER.load()
-    with app.test_request_context(f"/{leaflet.lang}/print/"):
-        app.preprocess_request()
-        html, base_url = document_html(leaflet)
-    document = HTML(string=html, base_url=base_url, url_fetcher=LocalFilesOnly())
-    return document.render(stylesheets=[RENDERER._stylesheet], font_config=RENDERER._fonts).pages
-
-
 def floats_with_their_containers(box, container=None):
     """Yield each floated box of a laid-out tree with the nearest block container around it."""
     from weasyprint.formatting_structure.boxes import BlockContainerBox
@@ -85,7 +73,8 @@ def test_every_float_on_a_leaflet_ends_inside_its_own_block(app):
     # (WeasyPrint's own tests read the laid-out tree through ``_page_box`` too.)
     seen = set()
     for slug, size in [("alpha", DEFAULT_SIZE), (DIRECTORY, DEFAULT_SIZE), (CARD, CARD_SIZE)]:
-        for page in laid_out_pages(app, leaflet_for("ps", slug, size, "en", None)):
+        document = RENDERER.lay_out(*job_html(app, leaflet_for("ps", slug, size, "en", None)))
+        for page in document.pages:
             for floated, container in floats_with_their_containers(page._page_box):
                 seen.add(floated.element.get("class"))
                 assert "flow-root" in container.style["display"], (slug, floated.element.get("class"))

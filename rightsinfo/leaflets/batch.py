@@ -65,12 +65,16 @@ def start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:
     RENDERER.load()
 
 
-def render_job(app: Flask, leaflet: Leaflet) -> bytes:
-    """Render one leaflet to PDF bytes, outside any request (no cache, no render slots)."""
+def job_html(app: Flask, leaflet: Leaflet) -> tuple[str, str]:
+    """Return one leaflet's HTML and base address, made outside any request."""
     with app.test_request_context(f"/{leaflet.lang}/print/"):
         app.preprocess_request()
-        html, base_url = document_html(leaflet)
-        return RENDERER.render(html, base_url)
+        return document_html(leaflet)
+
+
+def render_job(app: Flask, leaflet: Leaflet) -> bytes:
+    """Render one leaflet to PDF bytes, outside any request (no cache, no render slots)."""
+    return RENDERER.render(*job_html(app, leaflet))
 
 
 def render_in_worker(leaflet: Leaflet) -> bytes:

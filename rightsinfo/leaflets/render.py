@@ -97,20 +97,28 @@ class Renderer:
         with self._lock:
             self._fonts = self._stylesheet = None
 
-    def render(self, html: str, base_url: str, timeout_seconds: float = -1) -> bytes:
-        """Render leaflet HTML to PDF bytes; raise LeafletsBusy if the lock stays taken too long."""
+    def _lay_out(self, html: str, base_url: str):
+        """Lay leaflet HTML out into WeasyPrint pages with this worker's fonts (the lock is held)."""
         from weasyprint import HTML
 
+        if self._fonts is None:
+            self._load()
+        # Latin names inside right-to-left text keep their order, as on the web pages.
+        source = HTML(string=isolate_html(html), base_url=base_url, url_fetcher=LocalFilesOnly())
+        return source.render(stylesheets=[self._stylesheet], font_config=self._fonts)
+
+    def lay_out(self, html: str, base_url: str):
+        """Return the laid-out WeasyPrint document a render would print (for checks of the layout)."""
+        with self._lock:
+            return self._lay_out(html, base_url)
+
+    def render(self, html: str, base_url: str, timeout_seconds: float = -1) -> bytes:
+        """Render leaflet HTML to PDF bytes; raise LeafletsBusy if the lock stays taken too long."""
         if not self._lock.acquire(timeout=timeout_seconds):
             raise LeafletsBusy
         try:
-            if self._fonts is None:
-                self._load()
             with collector_paused():
-                # Latin names inside right-to-left text keep their order, as on the web pages.
-                document = HTML(string=isolate_html(html), base_url=base_url, url_fetcher=LocalFilesOnly())
-                pdf = document.write_pdf(stylesheets=[self._stylesheet], font_config=self._fonts)
-                del document
+                pdf = self._lay_out(html, base_url).write_pdf()
             # A render leaves reference cycles (boxes, layouts) that hold Pango and HarfBuzz memory
             # the collector does not count, so its rare full passes let a worker grow by megabytes
             # between them. One pass now costs a few milliseconds, as the loaded part is frozen.
