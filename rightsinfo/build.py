@@ -20,12 +20,12 @@ from pathlib import Path
 
 from rightsinfo import schema, search_index
 from rightsinfo.bidi import isolate_page_html
-from rightsinfo.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
-from rightsinfo.translation_shape import facts_differ, translation_problems
+from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
+from rightsinfo.translation.shape import facts_differ, translation_problems
 
 CATALOGUE_VERSIONS_KEPT = 3
 # The status of a translation whose English facts changed: English is served until it is updated.

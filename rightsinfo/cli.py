@@ -15,11 +15,11 @@ from flask.cli import with_appcontext
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
-from rightsinfo.export import export_command
 from rightsinfo.leaflets import leaflets_command
+from rightsinfo.publish.export import export_command
+from rightsinfo.publish.zim.book import zim_command
 from rightsinfo.site import content_dir, translations_dir
-from rightsinfo.translation_status import translations_cli
-from rightsinfo.zim import zim_command
+from rightsinfo.translation.status import translations_cli
 
 
 @click.command("build")

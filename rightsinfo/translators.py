@@ -7,8 +7,8 @@ from flask import Blueprint, g, make_response, render_template
 from rightsinfo import i18n
 from rightsinfo.cli import translations_dir
 from rightsinfo.content import ContentError
-from rightsinfo.glossary import glossaries
-from rightsinfo.translation_status import current_status, diff_hint
+from rightsinfo.translation.glossary import glossaries
+from rightsinfo.translation.status import current_status, diff_hint
 
 bp = Blueprint("translators", __name__)
 

@@ -109,7 +109,7 @@ def test_the_app_does_not_load_libzim_until_a_zim_is_written(tmp_path):
         "import sys\n"
         "from rightsinfo import create_app\n"
         f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}}})\n"
-        "import rightsinfo.zim\n"
+        "import rightsinfo.publish.zim.book\n"
         "print(sorted(name for name in sys.modules if name.startswith('libzim')))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

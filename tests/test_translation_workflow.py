@@ -16,7 +16,7 @@ from conftest import PROJECT_DIR, make_app, without_isolation
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError, Page
-from rightsinfo.translation_status import review_due
+from rightsinfo.translation.status import review_due
 
 TRANSLATED = ("ps", "prs", "ar", "ur")
 A_DAY_BEFORE_REVIEW_IS_DUE = "2026-12-01"
@@ -362,7 +362,7 @@ def test_update_adds_new_strings_empty_and_keeps_translations(project):
 
 
 def test_the_static_export_serves_the_same_decision(repo, tmp_path):
-    from rightsinfo.export import export_site
+    from rightsinfo.publish.export import export_site
 
     # Every page links to the emergency page, which the fixture content does not have.
     shutil.copytree(repo["content"] / "pages" / "beta", repo["content"] / "pages" / "emergency")

@@ -12,8 +12,8 @@ import pytest
 from babel.messages.pofile import read_po
 from conftest import PROJECT_DIR
 
-from rightsinfo.catalogues import catalogue_paths
 from rightsinfo.content import read_content
+from rightsinfo.translation.catalogues import catalogue_paths
 
 CONTENT = read_content(PROJECT_DIR / "content")
 

@@ -31,9 +31,9 @@ from playwright.sync_api import sync_playwright
 
 from bench.server import free_port
 from rightsinfo import db
+from rightsinfo.publish.zim.book import book_metadata, make_zims
+from rightsinfo.publish.zim.pages import rewrite_html
 from rightsinfo.site import connection
-from rightsinfo.zim import book_metadata, make_zims
-from rightsinfo.zim_pages import rewrite_html
 
 LANGS = ("ps", "prs", "en")
 ISO_639_3 = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
@@ -330,7 +330,7 @@ def test_kiwix_serve_shows_pashto_asylum_right_to_left_and_every_link_answers(ki
 
 
 def test_a_page_the_app_does_not_answer_stops_the_zim_and_names_it(real_app, tmp_path, monkeypatch):
-    from rightsinfo import zim
+    from rightsinfo.publish.zim import book as zim
 
     seeds = zim.seed_urls
     monkeypatch.setattr(zim, "seed_urls", lambda *args: [*seeds(*args), "/en/no-such-page/"])

@@ -4,7 +4,7 @@ Status is read straight from the files in ``content/`` and ``translations/`` (no
 translator sees the effect of an edit at once. A translated page records ``translated_from``, the
 fingerprint of the English page it follows (see ``content.substance_fingerprint``); when the English
 page changes in substance the fingerprints differ and the translation is outdated. Translators never
-compute fingerprints: ``mark-current`` and ``mark-minor`` (in ``translation_upkeep``) write them.
+compute fingerprints: ``mark-current`` and ``mark-minor`` (in ``translation.upkeep``) write them.
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from rightsinfo import clock, glossary, translation_history
+from rightsinfo import clock
 from rightsinfo.build import compile_catalogues, page_rows
-from rightsinfo.catalogues import POT_NAME, catalogue_paths, catalogue_status
 from rightsinfo.content import ContentError, Page, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
-from rightsinfo.translation_shape import facts_differ, translation_problems
-from rightsinfo.translation_upkeep import UPKEEP_COMMANDS, english_fingerprint, read_one_page
+from rightsinfo.translation import glossary, history
+from rightsinfo.translation.catalogues import POT_NAME, catalogue_paths, catalogue_status
+from rightsinfo.translation.shape import facts_differ, translation_problems
+from rightsinfo.translation.upkeep import UPKEEP_COMMANDS, english_fingerprint, read_one_page
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
 for upkeep_command in UPKEEP_COMMANDS:
@@ -161,10 +162,10 @@ def source_comparison(english: Page, page: Page) -> tuple[list[str], list[str]]:
     name = f"content/pages/{page.slug}/{page.lang}.md"
     if not page.translated_from:
         return [], [f"{name} has no translated_from: run mark-current after translating it"]
-    lookup = translation_history.find_source(english.path, page.translated_from)
+    lookup = history.find_source(english.path, page.translated_from)
     if lookup.version is None:
         return [], [f"{name} is outdated and was not compared with its English source: {lookup.reason}"]
-    parts = translation_history.page_parts(lookup.version.text)
+    parts = history.page_parts(lookup.version.text)
     if parts is None:
         return [], []
     label = f"en.md as translated (commit {lookup.version.commit[:7]})"
@@ -289,7 +290,7 @@ def diff_command(slug: str, lang: str) -> None:
             f"it with {english_name} as a whole, then run: "
             f"flask --app rightsinfo translations mark-current {slug} {lang}"
         )
-    lookup = translation_history.find_source(folder / "en.md", page.translated_from)
+    lookup = history.find_source(folder / "en.md", page.translated_from)
     if lookup.version is None:
         click.echo(
             f"Cannot show what changed: {lookup.reason}.\n"
@@ -303,7 +304,7 @@ def diff_command(slug: str, lang: str) -> None:
         f"(from commit {version.commit[:7]} of {version.date}: {version.subject}).\n"
         "Removed words are in [-…-], added words in {+…+}.\n"
     )
-    changes = translation_history.changes(version.text, new_text)
+    changes = history.changes(version.text, new_text)
     for line, text in changes:
         click.echo(f"en.md:{line}: {text}" if line else f"en.md (removed): {text}")
     if not changes:

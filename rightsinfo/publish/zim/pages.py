@@ -17,7 +17,7 @@ from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from rightsinfo.export import CSS_URL_PATTERN, file_for_url
+from rightsinfo.publish.export import CSS_URL_PATTERN, file_for_url
 from rightsinfo.search_index import plain_text
 
 TITLE_SEPARATOR = " · "

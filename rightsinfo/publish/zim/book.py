@@ -11,7 +11,7 @@ breaks when one ZIM mixes languages.
 Kiwix has its own search and needs no offline pack, so the service worker, its registration script,
 the manifest, the offline page, the one-file guide and the app's search page are left out, and so are
 the scripts (a ZIM is read as plain pages: the controls they reveal stay hidden). Pages
-are rewritten so that their links are relative and stay inside the file (``zim_pages``). Nothing is
+are rewritten so that their links are relative and stay inside the file (``publish.zim.pages``). Nothing is
 fetched from outside.
 
 The same content gives the same entries: they are added in path order, and ``Date`` is the day the
@@ -37,12 +37,12 @@ from PIL import Image
 
 from rightsinfo import db, i18n
 from rightsinfo.config import placeholder_address_warning
-from rightsinfo.export import Pending, crawl, file_for_url, leaflet_urls
 from rightsinfo.offline import pack_urls
+from rightsinfo.publish.export import Pending, crawl, file_for_url, leaflet_urls
+from rightsinfo.publish.zim.pages import page_title, rewrite_css, rewrite_html
 from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import public_url
-from rightsinfo.zim_pages import page_title, rewrite_css, rewrite_html
 
 # Kiwix wants the language as ISO 639-3; Babel knows only the two-letter codes the site uses.
 ISO_639_3_BY_PREFIX = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
@@ -205,7 +205,7 @@ def write_zim(book: Book, target: Path) -> Path:
     # only this command needs it.
     from libzim.writer import Creator
 
-    from rightsinfo.zim_items import ZimItem
+    from rightsinfo.publish.zim.items import ZimItem
 
     staging = target.with_name(f".{target.stem}.new.zim")
     staging.unlink(missing_ok=True)

@@ -16,11 +16,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from rightsinfo import translation_history
-from rightsinfo.catalogues import POT_NAME, catalogue_paths
 from rightsinfo.content import FRONT_MATTER_PATTERN, Page, Problems, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.site import content_dir, translations_dir
+from rightsinfo.translation import history
+from rightsinfo.translation.catalogues import POT_NAME, catalogue_paths
 
 
 def set_front_matter(path: Path, updates: dict[str, str]) -> None:
@@ -73,8 +73,8 @@ def mark_current_command(slug: str, lang: str, reviewed: bool) -> None:
 
 def committed_fingerprint(path: Path) -> str | None:
     """Return the fingerprint of a page as last committed to git, if it is in git."""
-    text = translation_history.git(["show", f"HEAD:./{path.name}"], path.parent)
-    return translation_history.fingerprint_of_text(text) if text is not None else None
+    text = history.git(["show", f"HEAD:./{path.name}"], path.parent)
+    return history.fingerprint_of_text(text) if text is not None else None
 
 
 @click.command("mark-minor")

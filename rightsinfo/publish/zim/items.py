@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from libzim.writer import Hint, IndexData, Item, StringProvider
 
-from rightsinfo.zim_pages import article_text, word_prefixes
+from rightsinfo.publish.zim.pages import article_text, word_prefixes
 
 if TYPE_CHECKING:  # ``zim`` imports this module when it writes; the entries it hands over are its own
-    from rightsinfo.zim import Entry
+    from rightsinfo.publish.zim.book import Entry
 
 
 class ZimItem(Item):
