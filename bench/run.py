@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import weights
+from bench import tagged_leaflets, weights
 from bench.bare import RESPONSE_FILE_ENV, save_response
 from bench.budgets import (
     FIRST_VISIT_MAX_BR_BYTES,
@@ -592,6 +592,7 @@ def main() -> None:
         measure_offline_save(table, instance)
         print("measuring leaflets (this takes a few minutes) …", file=sys.stderr)
         measure_leaflets(table, app, instance, scratch)
+        tagged_leaflets.run(table, instance, PROJECT_DIR)
     machine = table.results["machine"]
     machine["load_average_at_end"] = os.getloadavg()
     load = f"{machine['load_average_at_start'][0]:.1f} / {machine['load_average_at_end'][0]:.1f}"
@@ -604,6 +605,7 @@ def main() -> None:
         "offline_packs",
         "offline_save",
         "leaflets",
+        "leaflets_tagged",
         "search",
         "build",
         "machine",

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 
 from rightsinfo import i18n
-from rightsinfo.leaflets import actual_text
+from rightsinfo.leaflets import tagged_text
 from rightsinfo.leaflets.batch import job_html
 from rightsinfo.leaflets.model import PAGE, Leaflet
 from rightsinfo.leaflets.render import RENDERER
@@ -194,7 +194,38 @@ def test_naskh_and_latin_runs_carry_no_actual_text(leaflets):
             assert actual_texts_in_reading_order(pdf) == [], name
 
 
+def marked_languages(pdf: pikepdf.Pdf) -> list[str]:
+    """Return the /Lang of every marked-content span of a PDF, in the order they are drawn."""
+    found = []
+    for page in pdf.pages:
+        for operands, operator in pikepdf.parse_content_stream(page):
+            properties = operands[1] if str(operator) == "BDC" and len(operands) > 1 else None
+            if isinstance(properties, pikepdf.Dictionary) and "/Lang" in properties:
+                found.append(str(properties.Lang))
+    return found
+
+
+def test_a_bilingual_leaflet_marks_its_second_language(leaflets):
+    # A Pashto leaflet already has English runs (its list of sources); the English half adds its own.
+    with pikepdf.open(leaflets["ps+en"][0]) as pdf:
+        bilingual = marked_languages(pdf)
+    with pikepdf.open(leaflets["ps"][0]) as pdf:
+        pashto_only = marked_languages(pdf)
+    assert "ps" not in bilingual + pashto_only, "a run in the document's own language needs no mark"
+    assert bilingual.count("en") > pashto_only.count("en"), (
+        bilingual.count("en"),
+        pashto_only.count("en"),
+    )
+
+
+def test_a_run_is_marked_only_with_a_known_language_other_than_the_documents():
+    assert tagged_text.run_language("en", "ps") == "en"
+    assert tagged_text.run_language("ps", "ps") is None
+    assert tagged_text.run_language("und-Latn", "ps") is None
+    assert tagged_text.run_language(None, "ps") is None
+
+
 def test_only_nastaliq_runs_with_arabic_letters_need_actual_text():
-    assert actual_text.needs_actual_text("میں", ("Leaf Nastaliq", "Leaf Sans"))
-    assert not actual_text.needs_actual_text("میں", ("Leaf Naskh", "Leaf Sans"))
-    assert not actual_text.needs_actual_text("UNHCR", ("Leaf Nastaliq", "Leaf Sans"))
+    assert tagged_text.needs_actual_text("میں", ("Leaf Nastaliq", "Leaf Sans"))
+    assert not tagged_text.needs_actual_text("میں", ("Leaf Naskh", "Leaf Sans"))
+    assert not tagged_text.needs_actual_text("UNHCR", ("Leaf Nastaliq", "Leaf Sans"))

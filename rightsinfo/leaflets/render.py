@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rightsinfo.bidi import isolate_html
-from rightsinfo.leaflets import actual_text
+from rightsinfo.leaflets import tagged_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -76,7 +76,7 @@ class Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        actual_text.install()
+        tagged_text.install()
         self._fonts = FontConfiguration()
         self._stylesheet = CSS(
             filename=str(STYLESHEET_PATH), font_config=self._fonts, url_fetcher=LocalFilesOnly()
@@ -120,7 +120,7 @@ class Renderer:
             raise LeafletsBusy
         try:
             with collector_paused():
-                pdf = self._lay_out(html, base_url).write_pdf(pdf_tags=True)
+                pdf = tagged_text.write_pdf(self._lay_out(html, base_url))
             # A render leaves reference cycles (boxes, layouts) that hold Pango and HarfBuzz memory
             # the collector does not count, so its rare full passes let a worker grow by megabytes
             # between them. One pass now costs a few milliseconds, as the loaded part is frozen.
