@@ -20,11 +20,10 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
-from bench.load import PAGE, PAGE_HEADERS
+from bench.load import PAGE, PAGE_HEADERS, Burst
 from bench.server import PROJECT_DIR, Gunicorn, WrkResult, http_get, run_wrk
 from rightsinfo.leaflets.cache import CACHE_DIR_NAME
 
@@ -56,43 +55,17 @@ def pack_urls(instance: Path) -> list[str]:
     return [url for group in itertools.zip_longest(*per_language) for url in group if url]
 
 
-class Flood:
-    """Client threads asking for distinct packs until stopped or out of requests."""
-
-    def __init__(self, base_url: str, urls: list[str]):
-        self.base_url = base_url
-        self.urls = urls[:FLOOD_MAX_REQUESTS]
-        self.stop = threading.Event()
-        self.results: list[tuple[int, float]] = []
-        self._next = itertools.count()
-        self._lock = threading.Lock()
-
-    def client(self) -> None:
-        """Ask for the next pack, again and again."""
-        while not self.stop.is_set():
-            with self._lock:
-                index = next(self._next)
-            if index >= len(self.urls):
-                return
-            started = time.perf_counter()
-            try:
-                status = http_get(self.base_url, self.urls[index])[0]
-            except OSError:
-                status = 0
-            with self._lock:
-                self.results.append((status, time.perf_counter() - started))
-
-    def summary(self) -> dict:
-        """Return how the packs were answered: counts by status and the median time of each kind."""
-        statuses = Counter(status for status, _seconds in self.results)
-        by_status = {
-            str(status): {
-                "count": count,
-                "median_seconds": statistics.median(s for code, s in self.results if code == status),
-            }
-            for status, count in sorted(statuses.items())
+def flood_summary(burst: Burst) -> dict:
+    """Return how the packs were answered: counts by status and the median time of each kind."""
+    statuses = Counter(status for status, _seconds in burst.results)
+    by_status = {
+        str(status): {
+            "count": count,
+            "median_seconds": statistics.median(s for code, s in burst.results if code == status),
         }
-        return {"clients": FLOOD_CLIENTS, "requests": len(self.results), "by_status": by_status}
+        for status, count in sorted(statuses.items())
+    }
+    return {"clients": FLOOD_CLIENTS, "requests": len(burst.results), "by_status": by_status}
 
 
 def page_alone_and_during_flood(built: Path) -> dict:
@@ -112,8 +85,8 @@ def flood_figures(instance: Path, urls: list[str]) -> dict:
     with Gunicorn(env) as server:
         http_get(server.base_url, PAGE, PAGE_HEADERS)  # the page is in every worker's cache soon after
         alone = run_wrk(server.base_url + PAGE, FLOOD_SECONDS, PAGE_CONNECTIONS, PAGE_HEADERS)
-        flood = Flood(server.base_url, urls)
-        clients = [threading.Thread(target=flood.client) for _client in range(FLOOD_CLIENTS)]
+        flood = Burst(server.base_url, urls[:FLOOD_MAX_REQUESTS])
+        clients = [threading.Thread(target=flood.run_client) for _client in range(FLOOD_CLIENTS)]
         for client in clients:
             client.start()
         try:
@@ -128,7 +101,7 @@ def flood_figures(instance: Path, urls: list[str]) -> dict:
         "seconds": FLOOD_SECONDS,
         "alone": alone.as_dict(),
         "during_flood": during.as_dict(),
-        "packs": flood.summary(),
+        "packs": flood_summary(flood),
         "goal_p99_ms": PAGE_P99_GOAL_MS,
     }
 
