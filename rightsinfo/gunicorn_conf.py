@@ -86,6 +86,13 @@ limit_request_line = 4094
 limit_request_fields = 100
 
 
+def post_worker_init(worker) -> None:
+    """Start the worker's render process as the worker starts, so the first leaflet waits for no fonts."""
+    from rightsinfo.leaflets.render import RENDER_PROCESS
+
+    RENDER_PROCESS.start()
+
+
 def on_starting(server) -> None:
     """Leave the Server header out of every response, before the workers are forked."""
     response_class = gunicorn.http.wsgi.Response  # once: the master starts once, workers inherit it

@@ -173,6 +173,10 @@ class RenderProcess:
                 )
             return self._pool
 
+    def start(self) -> None:
+        """Start the render process now and let it load the fonts, without waiting for it."""
+        self._executor().submit(os.getpid)
+
     def render(self, html: str, base_url: str) -> bytes:
         """Render in a render process; a process that died is replaced, and this render reported busy."""
         pool = self._executor()
