@@ -116,6 +116,7 @@ class Entry:
     br_body: bytes | None
     etag: str
     headers: tuple[tuple[str, str], ...]
+    varies: bool = False  # worth compressing: the answer depends on Accept-Encoding, whatever was asked
 
     def choose(self, accept_encoding: str | None) -> tuple[bytes, str | None]:
         """Return the body to send and its Content-Encoding."""
@@ -160,6 +161,7 @@ def make_entry(
         else None,
         etag=strong_etag(body),
         headers=(("Content-Type", content_type), *headers),
+        varies=compressible,
     )
 
 
@@ -169,7 +171,7 @@ def answer(entry: Entry, if_none_match: str | None, accept_encoding: str | None)
     The one place that decides conditional and compressed answers, for the WSGI layer and for Flask.
     """
     headers = [*entry.headers, ("ETag", entry.etag)]
-    if entry.gzip_body is not None or entry.br_body is not None:
+    if entry.varies:
         headers.append(("Vary", "Accept-Encoding"))
     if etag_matches(if_none_match, entry.etag):
         return 304, headers, b""
