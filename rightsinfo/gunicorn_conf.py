@@ -68,8 +68,9 @@ def without_server_header(default_headers):
 
 workers = multiprocessing.cpu_count() + 1
 worker_class = "gthread"
-# A PDF request waiting for its worker's render slot holds a thread for up to LEAFLET_QUEUE_WAIT_SECONDS;
-# with 4 threads a burst of leaflets left none for pages (p99 0.7-1 s), with 8 pages kept p99 ≤ 200 ms.
+# At most two threads of a worker wait on leaflets (one rendering in the render process, one queued;
+# any other PDF request is refused at once), so six or more are always left for pages. With 4 threads,
+# when every waiting PDF request held one, a burst left none (p99 0.7-1 s); 8 kept p99 ≤ 200 ms.
 threads = 8
 keepalive = 5
 timeout = 30
