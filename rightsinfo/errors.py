@@ -9,8 +9,6 @@ from rightsinfo import i18n
 from rightsinfo.bidi import isolate_html
 from rightsinfo.db import SiteNotBuilt
 
-SHOWN_PATH_MAX_CHARS = 80
-
 
 def language_of_path() -> i18n.Language:
     """Return the language named by the path's first segment, English if it names none."""
@@ -18,19 +16,14 @@ def language_of_path() -> i18n.Language:
     return i18n.get_language(first) or i18n.language_by_prefix()[i18n.ENGLISH]
 
 
-def shown_path() -> str:
-    """Return the requested path as the error page shows it: once, and cut short (a stranger's input)."""
-    path = request.path
-    return path if len(path) <= SHOWN_PATH_MAX_CHARS else path[:SHOWN_PATH_MAX_CHARS] + "…"
-
-
 def error_page(status: int, preparing_leaflets: bool = False):
     """Render the error page for ``status`` in the path's language (503: say if leaflets are the cause)."""
     g.language = language_of_path()
-    g.is_error_page = True  # its language links go to each language's home, not to this path
-    html = render_template(
-        "error.html", status=status, preparing_leaflets=preparing_leaflets, shown_path=shown_path()
-    )
+    # Its language links go to each language's home: this path may exist in none, and a stranger's
+    # 4 KB path repeated in ten links made a 42 KB page. The path itself is not shown either: the
+    # static export serves one 404 page for every missing address.
+    g.is_error_page = True
+    html = render_template("error.html", status=status, preparing_leaflets=preparing_leaflets)
     return (isolate_html(html) if g.language.is_rtl else html), status
 
 
