@@ -3,7 +3,9 @@
 Two runs of ``wrk -t2 -c64 --latency`` on a cached page (brotli, as phones ask for it): first alone,
 then while four client threads ask for cold leaflets (every request a combination of page, language,
 paper size and second language not rendered before). Prints requests/s, p50, p99 and errors for each
-and the goals: no errors, page p99 ≤ 100 ms alone and ≤ 200 ms during the leaflet burst.
+and the goals: no errors, page p99 ≤ 100 ms alone and ≤ 200 ms during the leaflet burst. Then
+the content is rebuilt three times while readers ask for pages (``bench/rebuild_load.py``): no response
+may mix builds, and every worker serves the last build one check interval after it lands.
 ``LOAD_SECONDS`` sets each run's length (default 60).
 """
 
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.bare import RESPONSE_FILE_ENV, save_response
+from bench.rebuild_load import CHECK_INTERVAL_SECONDS, READER_THREADS, REBUILD_GAP_SECONDS, rebuild_run
 from bench.server import PROJECT_DIR, WrkResult, gunicorn, http_get, run_wrk
 
 LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
@@ -159,6 +162,24 @@ def print_report(alone: WrkResult, burst: tuple[WrkResult, dict] | None, bare: W
     return all(passed for _goal, passed in goals)
 
 
+def print_rebuild_report(figures: dict) -> bool:
+    """Print what readers saw while gunicorn's workers served rebuilt content; return whether it was right."""
+    print(
+        f"\nrebuild under load ({figures['builds']} builds {REBUILD_GAP_SECONDS:g} s apart, {READER_THREADS} "
+        f"keep-alive readers): {figures['responses']} responses, {figures['late_requests']} started after "
+        f"the last build + {CHECK_INTERVAL_SECONDS:g} s"
+    )
+    goals = [
+        ("no response mixes two builds", figures["mixed_or_unmarked"] == 0),
+        ("no response claims another build's text", figures["claims_another_build"] == 0),
+        (f"every worker serves the last build {CHECK_INTERVAL_SECONDS:g} s after it lands",
+         figures["old_build_after_the_interval"] == 0 and figures["late_requests"] > 0),
+    ]  # fmt: skip
+    for goal, passed in goals:
+        print(f"  {verdict(passed)}  {goal}")
+    return all(passed for _goal, passed in goals)
+
+
 def main() -> None:
     """Build into a temporary instance, serve it with gunicorn, run both loads and print the report."""
     from rightsinfo.build import build_site
@@ -178,7 +199,9 @@ def main() -> None:
         with gunicorn("bench.bare:app", {**env, RESPONSE_FILE_ENV: str(saved)}, ready_path="/") as base_url:
             run_wrk(base_url + PAGE, WARMUP_SECONDS, CONNECTIONS, PAGE_HEADERS)
             bare = page_run(base_url)
-        met = print_report(alone, burst, bare)
+        print("rebuilding three times under load …", file=sys.stderr)
+        rebuild = rebuild_run(Path(scratch) / "rebuild")
+        met = print_report(alone, burst, bare) & print_rebuild_report(rebuild)
     print(f"\nload average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wrk shares them)")
     sys.exit(0 if met else 1)
 

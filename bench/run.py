@@ -36,6 +36,7 @@ from bench.budgets import (
     PACK_MAX_BYTES,
     STYLESHEET_MAX_BR_BYTES,
 )
+from bench.pack_flood import measure_pack_flood
 from bench.server import PROJECT_DIR, WrkResult, gunicorn, http_get, run_wrk
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
@@ -587,6 +588,7 @@ def main() -> None:
         measure_search(table, app)
         print("measuring throughput with wrk …", file=sys.stderr)
         measure_throughput(table, instance, scratch)
+        measure_pack_flood(table, instance)
         measure_wsgi_cost(table, app)
         print("measuring offline saves over slow links in Chromium …", file=sys.stderr)
         measure_offline_save(table, instance)

@@ -27,9 +27,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database = SiteDatabase(Path(app.instance_path) / DATABASE_NAME, app.config["DB_CHECK_INTERVAL_SECONDS"])
     assets = Assets(serving.security_headers(app.config["HSTS"]))
+
     # A rendered page holds for one content version on one day: the date decides which contacts
-    # are flagged as possibly out of date.
-    cache = serving.PageCache(lambda: (database.version, clock.day_of_cache(app.config)))
+    # are flagged as possibly out of date. A page is kept under the build its request read.
+    def page_version(build_version: str) -> tuple[str, object]:
+        """Return the page cache's key for pages read from ``build_version`` today."""
+        return build_version, clock.day_of_cache(app.config)
+
+    cache = serving.PageCache(lambda: page_version(database.version))
     cache.static.update(assets.entries)
     site.init_app(app, site.Site(database, assets, cache, factory=create_app))
 
@@ -53,8 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     feedback.init_app(app)
-    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing):
+    blueprint_modules = (pages, directory, search, offline, translators, guide, leaflets, sharing)
+    for blueprint_module in blueprint_modules:
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
-    serving.install(app, cache)
+    # The query parameters some view reads; the page cache drops any other before its lookup.
+    query_names = [name for module in blueprint_modules for name in getattr(module, "QUERY_PARAMETERS", ())]
+    serving.install(app, cache, site.pinned_version, lambda: page_version(site.build().version), query_names)
     return app

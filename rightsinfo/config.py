@@ -34,8 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLIC_BASE_URL", PLACEHOLDER_PUBLIC_BASE_URL, "Public address on leaflets and QR codes."),
     Setting("PUBLISHER", "rightsinfo volunteers", "Publisher's name in leaflet footers."),
     Setting("HSTS", False, "Send Strict-Transport-Security (only when served over HTTPS)."),
-    Setting("LEAFLET_MAX_CONCURRENT_RENDERS", 1, "Cold PDF renders allowed at once per worker."),
-    Setting("LEAFLET_QUEUE_WAIT_SECONDS", 2.0, "How long a PDF request waits for a render slot."),
+    Setting("LEAFLET_MAX_CONCURRENT_RENDERS", 1, "PDF renders at once per worker, each in a render process."),
+    Setting("LEAFLET_QUEUE_WAIT_SECONDS", 2.0, "How long the one waiting PDF request may wait for a slot."),
     Setting("CONTACT_STALE_AFTER_DAYS", 183, "Contacts older than this show 'may be out of date'."),
     Setting("DB_CHECK_INTERVAL_SECONDS", 1.0, "How often a worker looks for a rebuilt database."),
     Setting(

@@ -1,8 +1,10 @@
-"""The built database: one read-only connection per thread, and named queries over it.
+"""The built database: the build a worker serves, one read-only connection per thread, and named queries.
 
-Views never write SQL; they call these functions. The connection notices when ``flask build`` has
-renamed a new database into place (it checks the file at most once per interval) and reopens it, so a
-running server moves to new content without a restart, and keeps the old one if a build failed.
+Views never write SQL; they call these functions. ``flask build`` renames a new database into place;
+a worker looks at the file at most once per interval and then moves every one of its threads to the
+new build together, so a running server moves to new content without a restart, and keeps the old
+one if a build failed. A request reads one ``Build`` from start to end (``site.build()`` pins it): an
+open connection keeps reading the file it opened even after a newer one replaced it.
 """
 
 from __future__ import annotations
@@ -23,23 +25,32 @@ class SiteNotBuilt(Exception):
     """The database does not exist yet: run ``flask --app rightsinfo build``."""
 
 
-@dataclass
-class _Opened:
-    """A thread's open connection and what it was opened from."""
+@dataclass(frozen=True)
+class Build:
+    """One built database as a thread reads it: its connection, content version and catalogues."""
 
     connection: sqlite3.Connection
-    identity: tuple[int, int, int]
     version: str
     catalogue_dir: str
-    checked_at: float
+
+
+@dataclass(frozen=True)
+class _Latest:
+    """The newest build this worker has seen: the file's identity and the version it holds."""
+
+    identity: tuple[int, int, int]
+    version: str
 
 
 class SiteDatabase:
-    """The current built database, reopened per thread when a new build replaces it."""
+    """The current built database: one build for the whole worker, one connection to it per thread."""
 
     def __init__(self, path: Path, check_interval_seconds: float = 1.0):
         self.path = path
         self.check_interval_seconds = check_interval_seconds
+        self._lock = threading.Lock()
+        self._latest: _Latest | None = None
+        self._checked_at = float("-inf")
         self._local = threading.local()
 
     def _identity(self) -> tuple[int, int, int]:
@@ -50,8 +61,8 @@ class SiteDatabase:
             raise SiteNotBuilt(str(self.path)) from error
         return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
-    def _open(self, identity: tuple[int, int, int]) -> _Opened:
-        """Open the database read-only and read its version."""
+    def _open(self) -> Build:
+        """Open the database read-only and read its version from the file actually opened."""
         conn = sqlite3.connect(
             f"file:{self.path}?mode=ro",
             uri=True,
@@ -60,32 +71,50 @@ class SiteDatabase:
         )
         conn.row_factory = sqlite3.Row
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        return _Opened(conn, identity, meta["content_version"], meta["catalogue_dir"], time.monotonic())
+        return Build(conn, meta["content_version"], meta["catalogue_dir"])
 
-    def current(self) -> _Opened:
-        """Return this thread's connection, reopening it if a new build replaced the file."""
-        opened: _Opened | None = getattr(self._local, "opened", None)
-        now = time.monotonic()
-        if opened is not None and now - opened.checked_at < self.check_interval_seconds:
-            return opened
-        identity = self._identity()
-        if opened is None or opened.identity != identity:
-            if opened is not None:
-                opened.connection.close()
-            opened = self._open(identity)
-            self._local.opened = opened
-        opened.checked_at = now
+    def _latest_version(self) -> str:
+        """Return the version this worker serves, looking at the file at most once per interval.
+
+        The look is shared by every thread of the worker, so they all move to a new build together
+        instead of each on its own clock.
+        """
+        if time.monotonic() - self._checked_at < self.check_interval_seconds and self._latest is not None:
+            return self._latest.version
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked_at >= self.check_interval_seconds or self._latest is None:
+                identity = self._identity()
+                if self._latest is None or self._latest.identity != identity:
+                    probe = self._open()
+                    probe.connection.close()
+                    self._latest = _Latest(identity, probe.version)
+                self._checked_at = now
+            return self._latest.version
+
+    def current(self) -> Build:
+        """Return this thread's connection to the build the worker serves now (reopened after a build)."""
+        version = self._latest_version()
+        opened: Build | None = getattr(self._local, "build", None)
+        if opened is None or opened.version != version:
+            # The old connection is not closed here: a request that pinned it may still be reading
+            # it, and it closes itself once nothing holds it.
+            opened = self._open()
+            self._local.build = opened
+            if opened.version != version:  # a newer build landed since the worker looked
+                with self._lock:
+                    self._checked_at = float("-inf")
         return opened
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """Return this thread's connection to the current build."""
+        """Return this thread's connection to the current build (outside requests: commands, tests)."""
         return self.current().connection
 
     @property
     def version(self) -> str:
-        """Return the content version of the current build."""
-        return self.current().version
+        """Return the content version of the build the worker serves now."""
+        return self._latest_version()
 
 
 def _row(row: sqlite3.Row | None) -> dict | None:

@@ -10,6 +10,7 @@ from rightsinfo.templating import render_page
 from rightsinfo.vocabulary import KINDS_OF_HELP
 
 bp = Blueprint("directory", __name__)
+QUERY_PARAMETERS = ("city", "kind")  # what these routes read from the query
 
 
 @bp.get("/<lang>/organisations/")

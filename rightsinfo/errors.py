@@ -16,10 +16,14 @@ def language_of_path() -> i18n.Language:
     return i18n.get_language(first) or i18n.language_by_prefix()[i18n.ENGLISH]
 
 
-def error_page(status: int):
-    """Render the error page for ``status`` in the path's language."""
+def error_page(status: int, preparing_leaflets: bool = False):
+    """Render the error page for ``status`` in the path's language (503: say if leaflets are the cause)."""
     g.language = language_of_path()
-    html = render_template("error.html", status=status)
+    # Its language links go to each language's home: this path may exist in none, and a stranger's
+    # 4 KB path repeated in ten links made a 42 KB page. The path itself is not shown either: the
+    # static export serves one 404 page for every missing address.
+    g.is_error_page = True
+    html = render_template("error.html", status=status, preparing_leaflets=preparing_leaflets)
     return (isolate_html(html) if g.language.is_rtl else html), status
 
 

@@ -24,7 +24,7 @@ from werkzeug.routing import RequestRedirect
 from rightsinfo import db
 from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
-from rightsinfo.site import connection, current_site
+from rightsinfo.site import build, connection, current_site
 from rightsinfo.templating import newest_date, public_url, render_page
 
 bp = Blueprint("guide", __name__)
@@ -235,7 +235,7 @@ def guide(lang: str):
         cards=cards,
         emergency=db.emergency_numbers(connection(), lang),
         sources=db.sources(connection(), sorted(cited)),
-        version=current_site().database.version,
+        version=build().version,
         sources_up_to=newest_date(page["sources_up_to"] for page in pages),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
     )

@@ -1,18 +1,22 @@
 """gunicorn settings (Procfile and `make run`): privacy-preserving access log, sized for 2 cores.
 
 The access log never records who asked or what they searched for: no client address (%(h)s), no
-user agent (%(a)s), no referrer (%(f)s) and no query string (%(U)s is the path alone). gunicorn's own
-error log would quote the client's address and request line for a malformed request and the full
-address for a failing one, so ``PrivateLogger`` removes those too.
+user agent (%(a)s), no referrer (%(f)s) and no query string (%(U)s is the path alone, with its
+control and non-ASCII bytes percent-encoded, so a ``%0a`` in an address cannot forge a log line nor a
+``%00`` make the log binary to grep). gunicorn's own error log would quote the client's address and
+request line for a malformed request and the full address for a failing one, so ``PrivateLogger``
+removes those too. gunicorn is never exposed directly: nginx sits in front (``deploy/``, DEPLOY.md).
 """
 
 import logging
 import multiprocessing
 import re
 
+import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
 
 from rightsinfo.config import load_settings, placeholder_address_warning
+from rightsinfo.serving import printable_ascii
 
 ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 INVALID_REQUEST_PREFIX = "Invalid request from"
@@ -40,6 +44,12 @@ class ClientDataFilter(logging.Filter):
 class PrivateLogger(Logger):
     """gunicorn's logger with client data kept out of the error log as well as the access log."""
 
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        """Return gunicorn's log atoms with the path made printable (a log line is one line)."""
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = printable_ascii(environ.get("PATH_INFO") or "")
+        return atoms
+
     def setup(self, cfg) -> None:
         """Set up gunicorn's handlers, then filter the error log (once, across log reopening)."""
         super().setup(cfg)
@@ -47,10 +57,20 @@ class PrivateLogger(Logger):
             self.error_log.addFilter(ClientDataFilter())
 
 
+def without_server_header(default_headers):
+    """Wrap gunicorn's default response headers so that they leave out ``Server`` (it has no setting)."""
+
+    def headers(response) -> list[str]:
+        return [line for line in default_headers(response) if not line.startswith("Server:")]
+
+    return headers
+
+
 workers = multiprocessing.cpu_count() + 1
 worker_class = "gthread"
-# A PDF request waiting for its worker's render slot holds a thread for up to LEAFLET_QUEUE_WAIT_SECONDS;
-# with 4 threads a burst of leaflets left none for pages (p99 0.7-1 s), with 8 pages kept p99 ≤ 200 ms.
+# At most two threads of a worker wait on leaflets (one rendering in the render process, one queued;
+# any other PDF request is refused at once), so six or more are always left for pages. With 4 threads,
+# when every waiting PDF request held one, a burst left none (p99 0.7-1 s); 8 kept p99 ≤ 200 ms.
 threads = 8
 keepalive = 5
 timeout = 30
@@ -60,6 +80,24 @@ errorlog = "-"
 access_log_format = ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA
 logger_class = PrivateLogger
 forwarded_allow_ips = "127.0.0.1"
+# gunicorn 23+ opens a control socket in the home directory; nothing here uses it.
+control_socket_disable = True
+# Slow or oversized request heads are nginx's to refuse; these are gunicorn's own defaults, said aloud.
+limit_request_line = 4094
+limit_request_fields = 100
+
+
+def post_worker_init(worker) -> None:
+    """Start the worker's render process as the worker starts, so the first leaflet waits for no fonts."""
+    from rightsinfo.leaflets.render import RENDER_PROCESS
+
+    RENDER_PROCESS.start()
+
+
+def on_starting(server) -> None:
+    """Leave the Server header out of every response, before the workers are forked."""
+    response_class = gunicorn.http.wsgi.Response  # once: the master starts once, workers inherit it
+    response_class.default_headers = without_server_header(response_class.default_headers)
 
 
 def when_ready(server) -> None:

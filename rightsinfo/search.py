@@ -10,6 +10,7 @@ from rightsinfo.site import connection
 from rightsinfo.templating import render_page
 
 bp = Blueprint("search", __name__)
+QUERY_PARAMETERS = ("q",)  # what this route reads from the query
 
 QUERY_MAX_CHARS = 200
 ENGLISH_TOP_UP_BELOW = 3

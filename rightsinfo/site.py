@@ -1,8 +1,10 @@
 """What every request shares: the app's site object, the built database's connection, the language.
 
 ``create_app`` makes one ``Site`` and stores it with ``init_app``; views read it with
-``current_site()`` and get the current build's connection with ``connection()``. The language named by
-a URL's ``<lang>`` prefix is taken once for the whole app, so no blueprint borrows another's plumbing.
+``current_site()`` and the build they read with ``build()`` or ``connection()``: a request pins the
+build at its first read and keeps it to the end, so a rebuild never mixes two versions in one
+response. The language named by a URL's ``<lang>`` prefix is taken once for the whole app, so no
+blueprint borrows another's plumbing.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from flask import Flask, abort, current_app, g
 
 from rightsinfo import i18n
 from rightsinfo.assets import Assets
-from rightsinfo.db import SiteDatabase
+from rightsinfo.db import Build, SiteDatabase
 from rightsinfo.serving import PageCache
 
 if TYPE_CHECKING:
     from rightsinfo.leaflets.render import RenderSlots
 
 EXTENSION_KEY = "rightsinfo"
+PINNED_BUILD_KEY = "rightsinfo_build"  # on flask.g: the build this request (or command) reads
 
 
 @dataclass
@@ -48,9 +51,24 @@ def current_site() -> Site:
     return site_of(current_app)
 
 
+def build() -> Build:
+    """Return the build this request reads, pinned at its first read so that it never changes mid-way."""
+    pinned = g.get(PINNED_BUILD_KEY)
+    if pinned is None:
+        pinned = current_site().database.current()
+        setattr(g, PINNED_BUILD_KEY, pinned)
+    return pinned
+
+
+def pinned_version() -> str | None:
+    """Return the content version this request has read, or None if it read no build."""
+    pinned = g.get(PINNED_BUILD_KEY)
+    return None if pinned is None else pinned.version
+
+
 def connection() -> sqlite3.Connection:
-    """Return this thread's connection to the current build's database."""
-    return current_site().database.connection
+    """Return the connection to the build this request reads."""
+    return build().connection
 
 
 def content_dir() -> Path:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask import render_template as flask_render_template
 from flask_babel import gettext as _
 
@@ -20,7 +20,7 @@ from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
 from rightsinfo.partial_date import PartialDate, parse_partial_date
 from rightsinfo.serving import mark_cacheable
-from rightsinfo.site import current_site
+from rightsinfo.site import build, current_site
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
 
 SHORT_NUMBER_MAX_CHARS = 4  # 192, 193, 194: shown big, on the emergency strip and the card's top row
@@ -63,8 +63,8 @@ def tel_href(number: str) -> str:
 
 
 def alternate_urls() -> list[tuple[i18n.Language, str]]:
-    """Return (language, URL) of the current page in every language."""
-    if request.url_rule is None or not request.view_args or "lang" not in request.view_args:
+    """Return (language, URL) of the current page in every language (each home, for an error page)."""
+    if g.get("is_error_page") or request.url_rule is None or "lang" not in (request.view_args or {}):
         return [(lang, url_for("pages.home", lang=lang.prefix)) for lang in i18n.languages()]
     args = dict(request.view_args)
     return [(lang, url_for(request.endpoint, **{**args, "lang": lang.prefix})) for lang in i18n.languages()]
@@ -155,7 +155,7 @@ def init_app(app: Flask) -> None:
     def catalogue_folder() -> str | None:
         """Return the compiled catalogues of the build being served, or None before the first build."""
         try:
-            return str(catalogues_root / current_site().database.current().catalogue_dir)
+            return str(catalogues_root / build().catalogue_dir)
         except SiteNotBuilt:
             return None
 

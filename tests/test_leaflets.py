@@ -327,7 +327,7 @@ def test_second_request_is_served_from_the_disk_cache(site_dirs, app, monkeypatc
     def no_rendering(*args, **kwargs):
         raise AssertionError("rendered again instead of reading the cache")
 
-    monkeypatch.setattr(leaflets.RENDERER, "render", no_rendering)
+    monkeypatch.setattr(leaflets.views, "render_elsewhere", no_rendering)
     fresh_worker = make_app(site_dirs).test_client()  # nothing in memory: only the disk has it
     second = fresh_worker.get(url)
     assert second.status_code == 200 and second.data == first.data

@@ -20,9 +20,9 @@ from rightsinfo.leaflets.cache import CACHE_DIR_NAME
 from rightsinfo.leaflets.command import leaflet_jobs, leaflets_command, render_leaflet
 from rightsinfo.leaflets.model import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, PACK, PAGE, SIZES, Leaflet
 from rightsinfo.leaflets.render import RENDERER
-from rightsinfo.leaflets.views import bp
+from rightsinfo.leaflets.views import QUERY_PARAMETERS, bp
 
 __all__ = [
-    "CACHE_DIR_NAME", "CARD", "CARD_SIZE", "DEFAULT_SIZE", "DIRECTORY", "PACK", "PAGE", "RENDERER", "SIZES",
-    "Leaflet", "bp", "leaflet_jobs", "leaflets_command", "render_job", "render_leaflet",
+    "CACHE_DIR_NAME", "CARD", "CARD_SIZE", "DEFAULT_SIZE", "DIRECTORY", "PACK", "PAGE", "QUERY_PARAMETERS",
+    "RENDERER", "SIZES", "Leaflet", "bp", "leaflet_jobs", "leaflets_command", "render_job", "render_leaflet",
 ]  # fmt: skip

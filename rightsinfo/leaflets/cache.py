@@ -5,6 +5,7 @@ instance folder; a request for it afterwards reads a file.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import tempfile
@@ -17,7 +18,7 @@ from flask import Flask
 from rightsinfo import assets
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import FONTS_DIR, PACKAGE_DIR, TEMPLATES_DIR
-from rightsinfo.site import site_of
+from rightsinfo.site import build
 
 CACHE_DIR_NAME = "leaflets"
 LEAFLET_CACHE_MAX_BYTES = 512 * 1024 * 1024
@@ -27,15 +28,15 @@ OLD_VERSION_GRACE_SECONDS = 60
 @cache
 def leaflet_code_version() -> str:
     """Return a hash of what changes a leaflet apart from content: code, templates, fonts, WeasyPrint."""
-    import weasyprint
-
     # Every module (date formats, digits and labels come from i18n, templating, vocabulary…).
     files = [
         *sorted(PACKAGE_DIR.rglob("*.py")),
         *sorted(TEMPLATES_DIR.glob("leaflet*")),
         *sorted(FONTS_DIR.glob("*.ttf")),
     ]
-    return assets.code_version(files, weasyprint.__version__)
+    # WeasyPrint's version from its installed metadata: a web worker never imports WeasyPrint itself,
+    # its render process does.
+    return assets.code_version(files, importlib.metadata.version("weasyprint"))
 
 
 def cache_root(app: Flask) -> Path:
@@ -45,7 +46,7 @@ def cache_root(app: Flask) -> Path:
 
 def cache_dir(app: Flask) -> Path:
     """Return the folder of leaflets for the current content and code versions."""
-    version = site_of(app).database.version
+    version = build().version  # the build the leaflet's text was read from
     # The settings printed on a leaflet: a changed address must not leave the old one in saved PDFs.
     printed = "\n".join(app.config[name] for name in ("PUBLIC_BASE_URL", "FEEDBACK_EMAIL"))
     settings = hashlib.sha256(printed.encode()).hexdigest()[:8]

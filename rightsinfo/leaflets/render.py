@@ -1,19 +1,25 @@
-"""Rendering: one WeasyPrint font configuration per worker, used by one thread at a time.
+"""Rendering: one WeasyPrint font configuration per process, and the render process a web worker uses.
 
-Each worker process keeps one ``FontConfiguration`` (loading the fonts costs a second; a render with
-them loaded, a few tenths) behind a lock, because it is not safe to share between threads, and at most
-``LEAFLET_MAX_CONCURRENT_RENDERS`` requests per worker may be rendering or waiting to render. Others
-wait up to ``LEAFLET_QUEUE_WAIT_SECONDS`` and then get ``503``, so a burst of PDF requests never
-starves the pages. A leaflet loads nothing but this package's fonts and stylesheet.
+Each process keeps one ``FontConfiguration`` (loading the fonts costs a second; a render with them
+loaded, a few tenths) behind a lock, because it is not safe to share between threads. A web worker
+never lays a leaflet out on its own threads: WeasyPrint holds the GIL for the whole render, which
+would stall every page the worker serves. It hands the HTML to its render process (``render_elsewhere``)
+instead. At most ``LEAFLET_MAX_CONCURRENT_RENDERS`` requests per worker render at once and one more may
+wait, for up to ``LEAFLET_QUEUE_WAIT_SECONDS``; any other is answered ``503`` at once, so a burst of PDF
+requests never holds the threads that serve pages. A leaflet loads nothing but this package's fonts
+and stylesheet.
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import multiprocessing
+import os
 import threading
-import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,11 +120,9 @@ class Renderer:
         with self._lock:
             return self._lay_out(html, base_url)
 
-    def render(self, html: str, base_url: str, timeout_seconds: float = -1) -> bytes:
-        """Render leaflet HTML to PDF bytes; raise LeafletsBusy if the lock stays taken too long."""
-        if not self._lock.acquire(timeout=timeout_seconds):
-            raise LeafletsBusy
-        try:
+    def render(self, html: str, base_url: str) -> bytes:
+        """Render leaflet HTML to PDF bytes with this process's fonts."""
+        with self._lock:
             with collector_paused():
                 pdf = tagged_text.write_pdf(self._lay_out(html, base_url))
             # A render leaves reference cycles (boxes, layouts) that hold Pango and HarfBuzz memory
@@ -126,28 +130,110 @@ class Renderer:
             # between them. One pass now costs a few milliseconds, as the loaded part is frozen.
             gc.collect()
             return pdf
-        finally:
-            self._lock.release()
 
 
 RENDERER = Renderer()
 atexit.register(RENDERER.close)
 
+# A fresh interpreter for the render process: forking a web worker that holds threads and open
+# connections is not safe.
+RENDER_PROCESS_START_METHOD = "spawn"
+RENDER_PROCESS_NICENESS = 10  # added to the worker's: pages first
+
+
+def start_render_process() -> None:
+    """Yield the CPU to the pages, then load the fonts once, so that no request waits for them.
+
+    On a small server the render processes and the web workers share two cores: at a lower
+    priority a burst of renders takes what the pages leave, instead of an equal share.
+    """
+    os.nice(RENDER_PROCESS_NICENESS)
+    RENDERER.load()
+
+
+def render_pdf(html: str, base_url: str) -> bytes:
+    """Render leaflet HTML to PDF bytes in this process (the render process's task)."""
+    return RENDERER.render(html, base_url)
+
+
+class RenderProcess:
+    """This worker's render processes, started at the first render and restarted if one dies."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self.processes = 1
+
+    def _executor(self) -> ProcessPoolExecutor:
+        """Return the pool, starting it if there is none."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context(RENDER_PROCESS_START_METHOD),
+                    initializer=start_render_process,
+                )
+            return self._pool
+
+    def start(self) -> None:
+        """Start the render process now and let it load the fonts, without waiting for it."""
+        self._executor().submit(os.getpid)
+
+    def render(self, html: str, base_url: str) -> bytes:
+        """Render in a render process; a process that died is replaced, and this render reported busy."""
+        pool = self._executor()
+        try:
+            return pool.submit(render_pdf, html, base_url).result()
+        except BrokenProcessPool as error:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            raise LeafletsBusy from error
+
+    def pid(self) -> int:
+        """Return the process id of a render process (for checks that renders leave the worker)."""
+        return self._executor().submit(os.getpid).result()
+
+    def close(self) -> None:
+        """Stop the render processes (at exit)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+RENDER_PROCESS = RenderProcess()
+atexit.register(RENDER_PROCESS.close)
+
+
+def render_elsewhere(html: str, base_url: str) -> bytes:
+    """Render leaflet HTML to PDF bytes in this worker's render process, off the page-serving threads."""
+    return RENDER_PROCESS.render(html, base_url)
+
 
 class RenderSlots:
-    """At most ``limit`` requests of one worker rendering or queued to render; the rest wait briefly."""
+    """At most ``limit`` requests of one worker rendering and one waiting; the rest are refused at once."""
 
     def __init__(self, limit: int, wait_seconds: float):
-        self.semaphore = threading.BoundedSemaphore(max(1, limit))
+        self.rendering = threading.BoundedSemaphore(max(1, limit))
+        self.waiting = threading.BoundedSemaphore(1)
         self.wait_seconds = wait_seconds
 
+    def _wait_for_a_slot(self) -> bool:
+        """Wait for a render slot as this worker's one waiter; False if another waits or time runs out."""
+        if not self.waiting.acquire(blocking=False):
+            return False
+        try:
+            return self.rendering.acquire(timeout=self.wait_seconds)
+        finally:
+            self.waiting.release()
+
     @contextmanager
-    def claim(self) -> Iterator[float]:
-        """Hold a slot while rendering, yielding the deadline; raise LeafletsBusy after the wait."""
-        deadline = time.monotonic() + self.wait_seconds
-        if not self.semaphore.acquire(timeout=self.wait_seconds):
+    def claim(self) -> Iterator[None]:
+        """Hold a render slot while rendering; raise LeafletsBusy when none can be had."""
+        if not (self.rendering.acquire(blocking=False) or self._wait_for_a_slot()):
             raise LeafletsBusy
         try:
-            yield deadline
+            yield
         finally:
-            self.semaphore.release()
+            self.rendering.release()

@@ -1,0 +1,93 @@
+"""Leaflet requests never hold the threads that serve pages (issue 30, part 2).
+
+A worker renders at most its slots' worth of leaflets and lets one more request wait; every other
+request for a leaflet that is not rendered yet is answered at once with 503, Retry-After and a page
+in the reader's language, and the render itself runs in another process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from rightsinfo.leaflets import render
+from rightsinfo.site import site_of
+
+WAIT_SECONDS = 5.0
+AT_ONCE_SECONDS = 1.0
+
+
+def warm_up(app) -> None:
+    """Render one leaflet first, so that the render process and the worker's first-request work are done."""
+    assert app.test_client().get("/en/about/leaflet.pdf").status_code == 200
+
+
+def hold(claim, ready: threading.Event, release: threading.Event) -> None:
+    """Hold a render slot (or wait for one) until told to let go."""
+    try:
+        with claim():
+            ready.set()
+            release.wait(60)
+    except render.LeafletsBusy:
+        ready.set()
+
+
+def test_a_request_that_cannot_render_or_wait_is_answered_at_once(app):
+    warm_up(app)
+    slots = site_of(app).leaflet_slots
+    slots.wait_seconds = WAIT_SECONDS
+    rendering, release = threading.Event(), threading.Event()
+    renderer = threading.Thread(target=hold, args=(slots.claim, rendering, release))
+    renderer.start()
+    rendering.wait(5)
+    waiter = threading.Thread(target=hold, args=(slots.claim, threading.Event(), release))
+    waiter.start()
+    time.sleep(0.2)  # the waiter is now waiting for the slot
+    try:
+        started = time.monotonic()
+        response = app.test_client().get("/ps/alpha/leaflet.pdf?size=a4", headers={"Accept": "text/html"})
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+        renderer.join()
+        waiter.join()
+    assert response.status_code == 503
+    assert elapsed < AT_ONCE_SECONDS, f"a third request waited {elapsed:.2f} s for a render slot"
+    assert 0 < int(response.headers["Retry-After"]) <= 10
+    page = response.get_data(as_text=True)
+    assert '<html lang="ps" dir="rtl">' in page
+    assert "Please try again soon" not in page  # the leaflet page is translated, not the generic one
+
+
+def test_the_busy_leaflet_page_says_leaflets_are_being_prepared(app):
+    warm_up(app)
+    slots = site_of(app).leaflet_slots
+    slots.wait_seconds = 0.0
+    rendering, release = threading.Event(), threading.Event()
+    renderer = threading.Thread(target=hold, args=(slots.claim, rendering, release))
+    renderer.start()
+    rendering.wait(5)
+    try:
+        response = app.test_client().get("/en/alpha/leaflet.pdf?size=a4")
+    finally:
+        release.set()
+        renderer.join()
+    assert response.status_code == 503
+    assert "preparing leaflets" in response.get_data(as_text=True)
+    assert "try again in a few seconds" in response.get_data(as_text=True)
+
+
+def test_a_leaflet_is_rendered_in_another_process(app, monkeypatch):
+    pids = []
+    real_render = render.RENDER_PROCESS.render
+
+    def noting_pid(html: str, base_url: str) -> bytes:
+        body = real_render(html, base_url)
+        pids.append(render.RENDER_PROCESS.pid())
+        return body
+
+    monkeypatch.setattr(render.RENDER_PROCESS, "render", noting_pid)
+    response = app.test_client().get("/en/beta/leaflet.pdf?size=a4")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert pids and all(pid != os.getpid() for pid in pids)
