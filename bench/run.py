@@ -138,15 +138,23 @@ def site_environment(instance: Path) -> dict[str, str]:
 
 def measure_build(table: Table, root: Path) -> Path:
     """Build the real content a few times into fresh folders; keep the last one as the instance."""
+    from rightsinfo import create_app
     from rightsinfo.build import build_site
+    from rightsinfo.publish.pack import write_packs
 
     seconds, instance = [], root
     for run in range(BUILD_RUNS):
         instance = root / f"instance-{run}"
         seconds.append(timed(lambda folder=instance: build_site(CONTENT_DIR, TRANSLATIONS_DIR, folder)))
+    publish_seconds = timed(lambda: write_packs(create_app({"INSTANCE_PATH": str(instance)})))
     table.section("(g) build")
     table.add(f"build time, median of {BUILD_RUNS}", ms(statistics.median(seconds)))
-    table.results["build"] = {"median_seconds": statistics.median(seconds), "runs_seconds": seconds}
+    table.add("publishing the offline packs (every language, once per build)", ms(publish_seconds))
+    table.results["build"] = {
+        "median_seconds": statistics.median(seconds),
+        "runs_seconds": seconds,
+        "publish_packs_seconds": publish_seconds,
+    }
     return instance
 
 
@@ -336,8 +344,15 @@ def measure_offline_save(table: Table, instance: Path) -> None:
     """Time Chromium saving ps and ur for offline use through the throttling proxy, on both links."""
     from bench import offline_save
 
-    rows, resumes = offline_save.measure(instance, dict(os.environ), SAVE_RUNS)
+    rows, resumes, cold = offline_save.measure(instance, dict(os.environ), SAVE_RUNS)
     table.section(f"(i) saving for offline in Chromium through a throttling proxy, median of {SAVE_RUNS}")
+    for pack in cold:
+        table.add(
+            f"/{pack['lang']}/ pack, first and second request on a cold server",
+            f"{ms(pack['first_seconds'])}, {ms(pack['second_seconds'])}",
+            f"≤ {ms(offline_save.COLD_PACK_MAX_SECONDS)} each",
+            pack["passed"],
+        )
     for row in rows:
         table.add(
             f"{row['link']} /{row['lang']}/: ready (first load {row['first_load_seconds']:.2f} s)",
@@ -355,9 +370,11 @@ def measure_offline_save(table: Table, instance: Path) -> None:
         )
     table.results["offline_save"] = {
         "goal": "ready ≤ 1.3 × bytes ÷ bandwidth + 6 round trips",
+        "cold_server": "gunicorn restarted before every counted save; nothing asked for first",
+        "cold_packs": cold,
         "rows": rows,
         "resumes": resumes,
-        "passed": all(row["passed"] for row in [*rows, *resumes]),
+        "passed": all(row["passed"] for row in [*rows, *resumes, *cold]),
     }
 
 

@@ -262,14 +262,17 @@ def compile_catalogues(translations_dir: Path, target: Path, project_dir: Path) 
     return problems
 
 
-def remove_old_catalogues(catalogues_root: Path, keep: str) -> None:
-    """Delete compiled catalogues of old builds, keeping the newest few for running servers."""
+def remove_old_versions(root: Path, keep: str, kept: int = CATALOGUE_VERSIONS_KEPT) -> None:
+    """Delete the folders of old builds under ``root`` (catalogues, packs), keeping the newest few.
+
+    A running server may not yet have seen the newest build; it still reads its own version's files.
+    """
     folders = sorted(
-        (p for p in catalogues_root.iterdir() if p.is_dir() and p.name != keep),
+        (p for p in root.iterdir() if p.is_dir() and p.name != keep),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for folder in folders[CATALOGUE_VERSIONS_KEPT - 1 :]:
+    for folder in folders[kept - 1 :]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -301,7 +304,7 @@ def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) ->
             temp_db.unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    remove_old_catalogues(catalogues_root, keep=catalogue_dir.name)
+    remove_old_versions(catalogues_root, keep=catalogue_dir.name)
     return BuildReport(
         database=instance_dir / DATABASE_NAME,
         content_version=version,

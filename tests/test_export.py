@@ -29,8 +29,8 @@ from playwright.sync_api import sync_playwright
 from bench.server import free_port
 from rightsinfo import db, i18n
 from rightsinfo.guide import content_security_policy
-from rightsinfo.offline import pack_urls
 from rightsinfo.publish.export import ExportError, ExportReport, export_site
+from rightsinfo.publish.pack import pack_urls
 from rightsinfo.serving import COMPRESSIBLE_TYPES, security_headers
 from rightsinfo.site import site_of
 

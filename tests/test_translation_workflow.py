@@ -250,8 +250,8 @@ def test_contacts_go_stale_by_the_one_clock(site_dirs):
     page = "/en/organisations/helpers/"
     fresh = make_app(site_dirs, TODAY=A_DAY_BEFORE_REVIEW_IS_DUE).test_client().get(page)
     later = make_app(site_dirs, TODAY="2030-01-01").test_client().get(page)
-    assert "May be out of date" not in fresh.get_data(as_text=True)
-    assert "May be out of date" in later.get_data(as_text=True)
+    assert '<strong class="stale">' not in fresh.get_data(as_text=True)
+    assert '<strong class="stale">' in later.get_data(as_text=True)
 
 
 def test_a_word_to_avoid_is_a_warning_in_a_draft_and_an_error_once_reviewed(repo):
