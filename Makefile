@@ -19,7 +19,7 @@ system-test:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,zim]'
 	touch $@
 
 ## run: set up, build the content and serve on http://127.0.0.1:$(PORT)

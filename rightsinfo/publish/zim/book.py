@@ -182,8 +182,11 @@ def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str]
 def write_zim(book: Book, target: Path) -> Path:
     """Write a Book as a ZIM with its full-text and title index; replace ``target`` only when done."""
     # libzim (with Xapian and ICU) costs every process that imports the app about 5 MB of memory;
-    # only this command needs it.
-    from libzim.writer import Creator
+    # only this command needs it, so it is an optional extra.
+    try:
+        from libzim.writer import Creator
+    except ImportError as error:
+        raise ZimError([f"libzim is not installed ({error}): pip install 'rightsinfo[zim]'"]) from error
 
     from rightsinfo.publish.zim.items import ZimItem
 

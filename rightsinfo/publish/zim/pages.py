@@ -18,13 +18,11 @@ from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from rightsinfo.bidi import VOID_ELEMENTS  # leaving one of these out must not wait for its end
 from rightsinfo.publish.crawl import CSS_URL_PATTERN, file_for_url
 from rightsinfo.search_index import plain_text
 
 TITLE_SEPARATOR = " · "
-# HTML's elements with no end tag: leaving one out must not wait for its end.
-VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                           "source", "track", "wbr"})  # fmt: skip
 KEPT_SCHEMES = frozenset({"tel", "mailto", "sms", "data"})
 MAIN_PATTERN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.DOTALL)
 WORD_PATTERN = re.compile(r"[^\W_]+")
