@@ -14,19 +14,16 @@ for trying it out: ``BENCH_WRK_SECONDS=3 BENCH_LEAFLET_RENDERS=20 BENCH_PRERENDE
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench import tagged_leaflets, weights
+from bench import offline_save, tagged_leaflets, weights
 from bench.bare import RESPONSE_FILE_ENV, save_response
 from bench.budgets import (
     FIRST_VISIT_MAX_BR_BYTES,
@@ -36,13 +33,16 @@ from bench.budgets import (
     PACK_MAX_BYTES,
     STYLESHEET_MAX_BR_BYTES,
 )
+from bench.leaflets_section import measure_leaflets
 from bench.pack_flood import measure_pack_flood
 from bench.server import PROJECT_DIR, WrkResult, gunicorn, http_get, run_wrk
+from bench.table import Table, kb, ms, p90, site_environment, sizes, timed
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 CONTENT_DIR = PROJECT_DIR / "content"
 TRANSLATIONS_DIR = PROJECT_DIR / "translations"
 
+TRANSLATORS_RUNS = 20
 CACHED_PAGE = "/ps/asylum/"
 CACHED_PAGE_HEADERS = {"Accept-Encoding": "br"}
 WRK_SECONDS = float(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -50,14 +50,8 @@ WRK_WARMUP_SECONDS = 2
 WRK_CONNECTIONS = 16
 THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 WSGI_CALLS = 20_000
-LEAFLET_RENDERS = int(os.environ.get("BENCH_LEAFLET_RENDERS", "200"))
-PRERENDER = os.environ.get("BENCH_PRERENDER", "1") != "0"
 SAVE_RUNS = int(os.environ.get("BENCH_SAVE_RUNS", "3"))
-PRERENDER_JOBS = int(os.environ.get("BENCH_PRERENDER_JOBS", "2"))
-# Comma-separated language prefixes to pre-render (empty: every leaflet), for shorter runs.
-PRERENDER_LANGS = tuple(filter(None, os.environ.get("BENCH_PRERENDER_LANGS", "").split(",")))
 BUILD_RUNS = 3
-CACHED_SERVE_RUNS = 30
 QUERY_REPEATS = 5
 SEARCH_QUERIES = (
     "azil", "asylum", "potvrda o registraciji", "Komesarijat", "doctor", "police", "192", "child",
@@ -66,71 +60,6 @@ SEARCH_QUERIES = (
 )  # fmt: skip
 
 THROUGHPUT_RATIO_GOAL = 1.0
-LEAFLET_MEDIAN_GOAL_SECONDS = 0.150
-LEAFLET_PEAK_RSS_GOAL_MB = 100
-PRERENDER_RATIO_GOAL = 0.6  # --jobs 2 against --jobs 1, on two cores
-
-
-class Table:
-    """The rows of the printed table, by section, and the same figures as data for results.json."""
-
-    def __init__(self):
-        self.sections: dict[str, list[tuple[str, str, str, str]]] = {}
-        self.current: list[tuple[str, str, str, str]] = []
-        self.results: dict = {}
-
-    def section(self, title: str) -> None:
-        """Start a group of rows; groups print in the order of their titles, (a) to (g)."""
-        self.current = self.sections.setdefault(title, [])
-
-    def add(self, figure: str, measured: str, goal: str = "", passed: bool | None = None) -> None:
-        """Add one figure, with its goal and PASS/FAIL when it has one."""
-        verdict = "" if passed is None else ("PASS" if passed else "FAIL")
-        self.current.append(("  " + figure, measured, goal, verdict))
-
-    def print(self) -> None:
-        """Print the table with aligned columns."""
-        header = ("figure", "measured", "goal", "")
-        rows = []
-        for title in sorted(self.sections):
-            rows += [(title, "", "", ""), *self.sections[title]]
-        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-        print(" | ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True)))
-        print("-+-".join("-" * width for width in widths))
-        for row in rows:
-            print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-
-
-def kb(size: float) -> str:
-    """Write a byte count in KB with one decimal."""
-    return f"{size / 1024:.1f} KB"
-
-
-def sizes(br: float, gzip: float, raw: float) -> str:
-    """Write a size as sent with brotli, then gzip and raw in brackets."""
-    return f"{kb(br)} ({kb(gzip)}; raw {kb(raw)})"
-
-
-def ms(seconds: float) -> str:
-    """Write seconds as milliseconds."""
-    return f"{seconds * 1000:.1f} ms"
-
-
-def p90(values: list[float]) -> float:
-    """Return the 90th percentile."""
-    return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
-
-
-def timed(action: Callable[[], object]) -> float:
-    """Return how long ``action`` takes, in seconds."""
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
-def site_environment(instance: Path) -> dict[str, str]:
-    """Return the environment that points the app at the benchmark's instance folder."""
-    return {**os.environ, "RIGHTSINFO_INSTANCE_PATH": str(instance)}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -139,16 +68,51 @@ def site_environment(instance: Path) -> dict[str, str]:
 
 def measure_build(table: Table, root: Path) -> Path:
     """Build the real content a few times into fresh folders; keep the last one as the instance."""
+    from rightsinfo import create_app
     from rightsinfo.build import build_site
+    from rightsinfo.publish.pack import write_packs
 
     seconds, instance = [], root
     for run in range(BUILD_RUNS):
         instance = root / f"instance-{run}"
         seconds.append(timed(lambda folder=instance: build_site(CONTENT_DIR, TRANSLATIONS_DIR, folder)))
+    publish_seconds = timed(lambda: write_packs(create_app({"INSTANCE_PATH": str(instance)})))
     table.section("(g) build")
     table.add(f"build time, median of {BUILD_RUNS}", ms(statistics.median(seconds)))
-    table.results["build"] = {"median_seconds": statistics.median(seconds), "runs_seconds": seconds}
+    table.add("publishing the offline packs (every language, once per build)", ms(publish_seconds))
+    table.results["build"] = {
+        "median_seconds": statistics.median(seconds),
+        "runs_seconds": seconds,
+        "publish_packs_seconds": publish_seconds,
+    }
     return instance
+
+
+def measure_translators(table: Table, app) -> None:
+    """Time the /translators/ page from what the build stored: rendered afresh, and from the page cache.
+
+    Afresh is asked with no compression: what a miss compresses is the page cache's cost, not the page's.
+    """
+    from rightsinfo.site import site_of
+
+    client, cache, fresh, cached = app.test_client(), site_of(app).cache, [], []
+    client.get("/translators/")  # compiles the template once, as a worker's first request does
+    for _run in range(TRANSLATORS_RUNS):
+        cache.clear()
+        fresh.append(timed(lambda: client.get("/translators/", headers={"Accept-Encoding": "identity"})))
+        cached.append(timed(lambda: client.get("/translators/", headers=CACHED_PAGE_HEADERS)))
+    median, median_cached = statistics.median(fresh), statistics.median(cached)
+    table.add(
+        f"/translators/ rendered afresh, median of {TRANSLATORS_RUNS}",
+        ms(median),
+        "≤ 20.0 ms",
+        median <= 0.020,
+    )
+    table.add("/translators/ from the page cache", ms(median_cached), "≤ 20.0 ms", median_cached <= 0.020)
+    table.results["translators_page"] = {
+        "fresh_median_seconds": median,
+        "cached_median_seconds": median_cached,
+    }
 
 
 def measure_render_miss(table: Table, app) -> None:
@@ -330,196 +294,6 @@ def measure_weights(table: Table, app) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------
-# (i) saving a language offline over slow links
-
-
-def measure_offline_save(table: Table, instance: Path) -> None:
-    """Time Chromium saving ps and ur for offline use through the throttling proxy, on both links."""
-    from bench import offline_save
-
-    rows, resumes = offline_save.measure(instance, dict(os.environ), SAVE_RUNS)
-    table.section(f"(i) saving for offline in Chromium through a throttling proxy, median of {SAVE_RUNS}")
-    for row in rows:
-        table.add(
-            f"{row['link']} /{row['lang']}/: ready (first load {row['first_load_seconds']:.2f} s)",
-            f"{row['ready_seconds']:.2f} s; {kb(row['bytes_down'])}, floor {row['floor_seconds']:.2f} s, "
-            f"ratio {row['ratio_to_floor']:.2f}",
-            f"≤ {row['goal_seconds']:.2f} s",
-            row["passed"],
-        )
-    for resume in resumes:
-        table.add(
-            f"/{resume['lang']}/ save cut at {offline_save.CUT_FRACTION:.0%} of the pack: next visit fetches",
-            f"{kb(resume['resumed_bytes'])} of {kb(resume['pack_bytes'])} ({resume['fraction']:.0%})",
-            f"≤ {offline_save.RESUME_MAX_FRACTION:.0%}",
-            resume["passed"],
-        )
-    table.results["offline_save"] = {
-        "goal": "ready ≤ 1.3 × bytes ÷ bandwidth + 6 round trips",
-        "rows": rows,
-        "resumes": resumes,
-        "passed": all(row["passed"] for row in [*rows, *resumes]),
-    }
-
-
-# ----------------------------------------------------------------------------------------------------
-# (e) leaflets
-
-
-def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
-    """Time cold and cached leaflets, peak memory over many renders, and pre-rendering everything."""
-    table.section("(e) leaflets")
-    if importlib.util.find_spec("rightsinfo.leaflets") is None:
-        table.add("leaflets", "rightsinfo.leaflets does not exist yet: nothing measured")
-        table.results["leaflets"] = None
-        return
-    renders = run_leaflet_renders(instance)
-    first, rest = renders["seconds"][0], renders["seconds"][1:] or renders["seconds"]
-    cpu_rest = renders["cpu_seconds"][1:] or renders["cpu_seconds"]
-    median, peak = statistics.median(rest), renders["peak_rss_mb"]
-    table.add("first render in a fresh process (fonts loaded)", ms(first))
-    table.add(
-        f"uncached render, median of {len(rest)} distinct",
-        ms(median),
-        f"≤ {LEAFLET_MEDIAN_GOAL_SECONDS * 1000:.0f} ms",
-        median <= LEAFLET_MEDIAN_GOAL_SECONDS,
-    )
-    table.add("uncached render, p90", ms(p90(rest)))
-    by_language = median_by_language(renders["langs"][-len(rest) :], rest)
-    table.add(
-        "uncached render, median by language",
-        " · ".join(f"{lang} {ms(seconds)}" for lang, seconds in by_language.items()),
-    )
-    table.add(
-        "uncached render, CPU time median / p90", f"{ms(statistics.median(cpu_rest))} / {ms(p90(cpu_rest))}"
-    )
-    table.add(
-        f"peak RSS over {renders['renders']} renders (ru_maxrss)",
-        f"{peak:.0f} MiB",
-        f"≤ {LEAFLET_PEAK_RSS_GOAL_MB} MiB",
-        peak <= LEAFLET_PEAK_RSS_GOAL_MB,
-    )
-    table.add(
-        f"RSS after {renders['checkpoint_renders']} renders → after {renders['renders']}",
-        f"{renders['rss_mb_after_checkpoint']:.0f} → {renders['rss_mb_at_end']:.0f} MiB",
-    )
-    cached = cached_leaflet_serves(app)
-    table.add("cached serve, from memory (no query string), median", ms(cached["memory_median_seconds"]))
-    table.add("cached serve, from disk (?size=a4), median", ms(cached["disk_median_seconds"]))
-    results = {
-        "first_render_seconds": first,
-        "uncached_median_seconds": median,
-        "uncached_p90_seconds": p90(rest),
-        "uncached_median_seconds_by_language": by_language,
-        "renders_by_language": renders["languages"],
-        "uncached_cpu_median_seconds": statistics.median(cpu_rest),
-        "uncached_cpu_p90_seconds": p90(cpu_rest),
-        "renders": renders["renders"],
-        "peak_rss_mb": peak,
-        "rss_mb_after_checkpoint": renders["rss_mb_after_checkpoint"],
-        "rss_mb_at_end": renders["rss_mb_at_end"],
-        "median_pdf_bytes": statistics.median(renders["pdf_bytes"]),
-        **cached,
-    }
-    if PRERENDER:
-        results["prerender"] = measure_prerender(table, instance, scratch)
-    else:
-        table.add("pre-render everything", "skipped (BENCH_PRERENDER=0)")
-    table.results["leaflets"] = results
-
-
-def median_by_language(langs: list[str], seconds: list[float]) -> dict[str, float]:
-    """Return the median render time of each language, in the order the languages first appear."""
-    grouped: dict[str, list[float]] = {}
-    for lang, value in zip(langs, seconds, strict=True):
-        grouped.setdefault(lang, []).append(value)
-    return {lang: statistics.median(values) for lang, values in grouped.items()}
-
-
-def measure_prerender(table: Table, instance: Path, scratch: Path) -> dict:
-    """Pre-render every leaflet in one process, then in PRERENDER_JOBS, and compare the times."""
-    single = run_prerender(instance, scratch / "prerendered-1", 1)
-    parallel = run_prerender(instance, scratch / "prerendered-n", PRERENDER_JOBS)
-    if parallel["names"] != single["names"]:
-        raise RuntimeError(f"flask leaflets wrote different files with --jobs 1 and --jobs {PRERENDER_JOBS}")
-    ratio = parallel["seconds"] / single["seconds"]
-    which = f"--lang {','.join(PRERENDER_LANGS)}" if PRERENDER_LANGS else "every leaflet"
-    table.add(
-        f"pre-render {which} (flask leaflets): {single['files']} PDFs, --jobs 1", f"{single['seconds']:.1f} s"
-    )
-    table.add(f"  … with --jobs {PRERENDER_JOBS} ({os.cpu_count()} CPUs)", f"{parallel['seconds']:.1f} s")
-    table.add(
-        f"  … ratio --jobs {PRERENDER_JOBS} / --jobs 1",
-        f"{ratio:.2f}",
-        f"≤ {PRERENDER_RATIO_GOAL}",
-        ratio <= PRERENDER_RATIO_GOAL,
-    )
-    return {
-        "langs": list(PRERENDER_LANGS) or None,
-        "files": single["files"],
-        "jobs_1_seconds": single["seconds"],
-        f"jobs_{PRERENDER_JOBS}_seconds": parallel["seconds"],
-        "parallel_jobs": PRERENDER_JOBS,
-        "ratio": ratio,
-    }
-
-
-def run_leaflet_renders(instance: Path) -> dict:
-    """Render LEAFLET_RENDERS leaflets in a fresh Python process and return its report."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.leaflet_renders", str(instance), str(LEAFLET_RENDERS)],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def cached_leaflet_serves(app) -> dict:
-    """Time serving a leaflet already rendered: from the page cache, and from the disk cache."""
-    client = app.test_client()
-    memory_url, disk_url = "/ps/asylum/leaflet.pdf", "/ps/asylum/leaflet.pdf?size=a4"
-    for url in (memory_url, disk_url):
-        response = client.get(url)
-        if response.status_code != 200 or response.mimetype != "application/pdf":
-            raise RuntimeError(f"{url}: {response.status_code}")
-    memory = [timed(lambda: client.get(memory_url)) for _run in range(CACHED_SERVE_RUNS)]
-    disk = [timed(lambda: client.get(disk_url)) for _run in range(CACHED_SERVE_RUNS)]
-    return {
-        "memory_median_seconds": statistics.median(memory),
-        "disk_median_seconds": statistics.median(disk),
-    }
-
-
-def run_prerender(instance: Path, target: Path, jobs: int) -> dict:
-    """Time ``flask --app rightsinfo leaflets --jobs N`` pre-rendering into ``target``."""
-    flask = Path(sys.executable).with_name("flask")
-    langs = ["--lang", ",".join(PRERENDER_LANGS)] if PRERENDER_LANGS else []
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            str(flask),
-            "--app",
-            "rightsinfo",
-            "leaflets",
-            str(target),
-            "--no-seed-cache",
-            "--jobs",
-            str(jobs),
-            *langs,
-        ],
-        cwd=PROJECT_DIR,
-        env=site_environment(instance),
-        capture_output=True,
-        check=True,
-    )
-    seconds = time.perf_counter() - started
-    names = sorted(path.relative_to(target).as_posix() for path in target.rglob("*.pdf"))
-    return {"seconds": seconds, "files": len(names), "names": names}
-
-
-# ----------------------------------------------------------------------------------------------------
 # (f) search
 
 
@@ -584,6 +358,7 @@ def main() -> None:
         app = create_app({"INSTANCE_PATH": str(instance)})
         print("measuring render misses, weights, packs and search …", file=sys.stderr)
         measure_render_miss(table, app)
+        measure_translators(table, app)
         measure_weights(table, app)
         measure_search(table, app)
         print("measuring throughput with wrk …", file=sys.stderr)
@@ -591,7 +366,7 @@ def main() -> None:
         measure_pack_flood(table, instance)
         measure_wsgi_cost(table, app)
         print("measuring offline saves over slow links in Chromium …", file=sys.stderr)
-        measure_offline_save(table, instance)
+        offline_save.report(table, instance, SAVE_RUNS)
         print("measuring leaflets (this takes a few minutes) …", file=sys.stderr)
         measure_leaflets(table, app, instance, scratch)
         tagged_leaflets.run(table, instance, PROJECT_DIR)
@@ -603,6 +378,7 @@ def main() -> None:
     order = [
         "throughput",
         "render_miss",
+        "translators_page",
         "weights",
         "offline_packs",
         "offline_save",

@@ -54,8 +54,9 @@ CLOSING_BRACKETS = {closing: opening for opening, closing in BRACKET_PAIRS.items
 BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 BIDI_CONTROL_PATTERN = re.compile(f"[{BIDI_CONTROLS}]")
 
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                 "track", "wbr"}  # fmt: skip
+# HTML's elements with no end tag (the ZIM's page rewriting uses them too).
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                           "source", "track", "wbr"})  # fmt: skip
 # Elements whose text is not running text or must keep its bytes: never wrapped.
 UNTOUCHED_ELEMENTS = {"bdi", "code", "pre", "kbd", "samp", "script", "style", "textarea", "title",
                       "option", "svg", "math", "template"}  # fmt: skip

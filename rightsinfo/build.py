@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -25,11 +26,10 @@ from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
 from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
-from rightsinfo.translation.shape import facts_differ, translation_problems
+from rightsinfo.translation.progress import CURRENT, OUTDATED, UPDATING, freshness, stored_progress
+from rightsinfo.translation.shape import translation_problems
 
 CATALOGUE_VERSIONS_KEPT = 3
-# The status of a translation whose English facts changed: English is served until it is updated.
-UPDATING = "updating"
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,16 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
         for lang in LOCALE_BY_PREFIX:
             page = versions.get(lang)
             status = "source" if lang == ENGLISH else (page.status if page else "missing")
-            outdated = bool(page and lang != ENGLISH and page.translated_from != english.fingerprint)
-            if page is not None and lang != ENGLISH and not outdated:
+            state = CURRENT
+            if page is not None and lang != ENGLISH:
+                state = freshness(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
+            outdated = state == OUTDATED
+            if page is not None and lang != ENGLISH and state == CURRENT:
                 problems += translation_problems(english, page, rendered[slug, ENGLISH], rendered[slug, lang])
-            elif outdated and facts_differ(rendered[slug, ENGLISH], rendered[slug, lang]):
+            elif state == UPDATING:
                 # The English facts changed since this translation was made: readers get today's
                 # English, never the old number, until a translator catches up.
-                page, status, outdated = None, UPDATING, False
+                page, status = None, UPDATING
             shown = page or english
             # A person's check of the facts holds for a translation of that same English text.
             reviewed = shown.reviewed or (None if outdated else english.reviewed)
@@ -208,7 +211,9 @@ def emergency_rows(content: Content) -> list[dict]:
     ]
 
 
-def write_database(path: Path, content: Content, version: str, catalogue_dir: str) -> int:
+def write_database(
+    path: Path, content: Content, version: str, catalogue_dir: str, translations_dir: Path
+) -> int:
     """Write every table into a new database file; return the number of page rows."""
     import sqlite_utils  # here, not above: a serving worker imports this module but never builds
 
@@ -223,6 +228,8 @@ def write_database(path: Path, content: Content, version: str, catalogue_dir: st
             {"key": "content_version", "value": version},
             {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
             {"key": "catalogue_dir", "value": catalogue_dir},
+            # For the /translators/ page, which reads it instead of every file on every request.
+            {"key": "translation_status", "value": json.dumps(stored_progress(content, translations_dir))},
         ],
         pk="key",
     )
@@ -262,14 +269,17 @@ def compile_catalogues(translations_dir: Path, target: Path, project_dir: Path) 
     return problems
 
 
-def remove_old_catalogues(catalogues_root: Path, keep: str) -> None:
-    """Delete compiled catalogues of old builds, keeping the newest few for running servers."""
+def remove_old_versions(root: Path, keep: str, kept: int = CATALOGUE_VERSIONS_KEPT) -> None:
+    """Delete the folders of old builds under ``root`` (catalogues, packs), keeping the newest few.
+
+    A running server may not yet have seen the newest build; it still reads its own version's files.
+    """
     folders = sorted(
-        (p for p in catalogues_root.iterdir() if p.is_dir() and p.name != keep),
+        (p for p in root.iterdir() if p.is_dir() and p.name != keep),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for folder in folders[CATALOGUE_VERSIONS_KEPT - 1 :]:
+    for folder in folders[kept - 1 :]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -292,7 +302,7 @@ def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) ->
         temp_db = Path(temp_name)
         try:
             temp_db.unlink()
-            page_count = write_database(temp_db, content, version, catalogue_dir.name)
+            page_count = write_database(temp_db, content, version, catalogue_dir.name, translations_dir)
             catalogues_root.mkdir(exist_ok=True)
             if not catalogue_dir.exists():
                 staging.rename(catalogue_dir)
@@ -301,7 +311,7 @@ def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) ->
             temp_db.unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    remove_old_catalogues(catalogues_root, keep=catalogue_dir.name)
+    remove_old_versions(catalogues_root, keep=catalogue_dir.name)
     return BuildReport(
         database=instance_dir / DATABASE_NAME,
         content_version=version,

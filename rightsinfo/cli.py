@@ -17,6 +17,7 @@ from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
 from rightsinfo.leaflets import leaflets_command
 from rightsinfo.publish.export import export_command
+from rightsinfo.publish.pack import write_packs
 from rightsinfo.publish.zim.book import zim_command
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation.status import translations_cli
@@ -36,9 +37,11 @@ def build_command() -> None:
             err=True,
         )
         sys.exit(1)
+    packs = write_packs(current_app._get_current_object())  # publish once: no request crawls
     click.echo(
         f"Built {report.pages} pages and {report.organisations} organisations "
-        f"(version {report.content_version}) in {report.seconds:.2f} s → {report.database}"
+        f"(version {report.content_version}) in {report.seconds:.2f} s → {report.database}; "
+        f"{len(packs)} offline packs"
     )
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# Inside the instance folder: the built database, and each build's compiled catalogues.
+# Inside the instance folder: the built database, each build's compiled catalogues and offline packs.
 DATABASE_NAME = "rightsinfo.sqlite3"
 CATALOGUES_DIR_NAME = "catalogues"
+PACKS_DIR_NAME = "packs"  # each build's offline packs, one folder per pack version
 # A placeholder no reader can reach: leaflets' QR codes and links point here until a deployment sets its own.
 PLACEHOLDER_PUBLIC_BASE_URL = "https://rightsinfo.example"
 

@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
 from rightsinfo import i18n
+from rightsinfo.templating import public_url
 
 # What RFC 6068 lets a header value carry as it is ("+" aside, which some mail apps read as a space).
 MAILTO_SAFE_CHARS = "/:@!$'()*,;?"
@@ -35,7 +36,7 @@ def feedback_mailto(page_name: str) -> str:
     if not address:
         return ""
     language = i18n.current_language()
-    page_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
+    page_url = public_url(request.path)
     # Translators: subject of the e-mail a reader sends about a mistake; page is the page's title.
     subject = _("Mistake on %(page)s (%(language)s)", page=page_name, language=language.native_name)
     subject += " " + request.path  # the editor's key to the page, whatever script the title is in

@@ -123,14 +123,6 @@ def get_language(prefix: str) -> Language | None:
     return language_by_prefix().get(prefix)
 
 
-def language_for_locale(locale_id: str) -> Language:
-    """Return the language whose Babel locale is ``locale_id`` (English if none)."""
-    for language in languages():
-        if language.locale_id == locale_id:
-            return language
-    return language_by_prefix()[ENGLISH]
-
-
 def best_language(accept_language: Iterable[tuple[str, float]]) -> Language:
     """Choose the best language for a ranked Accept-Language list of (tag, quality), English by default.
 
@@ -154,11 +146,6 @@ def format_day(day: dt.date | PartialDate, language: Language) -> str:
     if not isinstance(day, PartialDate):
         day = PartialDate(day.year, day.month, day.day)
     return localise_digits(day.format(language.dates), language)
-
-
-def format_count(number: int, language: Language) -> str:
-    """Format a whole number in the language's digits (for counts shown to readers)."""
-    return localise_digits(str(number), language)
 
 
 def current_language() -> Language:

@@ -14,6 +14,8 @@ Decisions, and why:
   writes Dari dates in the solar calendar.
 * With a service worker the search page is answered in the browser (``static/search.js``) from
   ``search-pack.json``, online too: one version everywhere, and the query never leaves the phone.
+* The build writes each language's pack once, as a file (``publish/pack.py``), and the pack view only
+  reads it: no reader's request crawls or compresses, and every worker serves the same bytes.
 * The worker saves the whole language in one request, ``/<lang>/offline-pack/<version>/pack.ndjson.zst``:
   every pack URL's headers and body, one JSON line each, compressed as one Zstandard frame. One stream
   is half the bytes of the files compressed one by one (pages share their frame) and costs one round
@@ -40,86 +42,37 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
-import threading
-from pathlib import Path
 
-import zstandard
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header, unquote_etag
 
 from rightsinfo import db, i18n
-from rightsinfo.assets import code_version
 from rightsinfo.i18n import current_language
+from rightsinfo.publish.pack import DECODER_PATH, pack_path, pack_urls, pack_version
 from rightsinfo.serving import mark_cacheable, strong_etag
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import render_page
 
 bp = Blueprint("offline", __name__)
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
 SW_TEMPLATE = "sw.js"
 THEME_COLOUR = "#0b4f8a"
 PACK_NAME = "pack.ndjson.zst"
 PACK_MIMETYPE = "application/zstd"
 PACK_CACHE_CONTROL = "public, max-age=31536000, immutable"  # the version is in the address
+PACK_RETRY_AFTER_SECONDS = 30  # while the build that has just landed is still writing its packs
 PARTIAL_MARKER_NAME = "partial.json"  # in the worker's cache, beside the pack, while it is being filled
-# Headers that describe one transfer, not the file: the worker's copy is stored decoded.
-PACK_DROPPED_HEADERS = frozenset(
-    {"content-encoding", "content-length", "etag", "vary", "date", "server", "connection", "set-cookie"}
-)
-PACK_ZSTD_LEVEL = 19  # made once per version: 22 saves 0.1 % and takes twice as long
-PACK_ZSTD_WINDOW_LOG = 20  # 1 MiB, see above
-DECODER_PATH = Path(__file__).parent / "vendor" / "fzstd" / "fzstd.js"
-
-packs_lock = threading.Lock()
-packs_by_language: dict[str, tuple[str, bytes]] = {}
-
-
-@functools.cache
-def templates_version() -> str:
-    """Return a hash of the templates, so a template change also renews saved packs.
-
-    Computed once per process, like the static files' fingerprints: code changes arrive with a restart.
-    """
-    templates = sorted(path for path in TEMPLATES_DIR.rglob("*") if path.is_file())
-    return code_version([*templates, DECODER_PATH])
+# Days without reaching the site after which a saved pack says so: in the footer, then on every page.
+OFFLINE_AGE_DAYS = {"aged": 30, "old": 90}
 
 
 @functools.cache
 def decoder_script() -> str:
     """Return the Zstandard decoder the worker carries (fzstd, MIT licence; see vendor/fzstd)."""
     return DECODER_PATH.read_text(encoding="utf-8")
-
-
-def pack_version() -> str:
-    """Return the offline pack's version: content, templates and static files together."""
-    parts = (current_site().database.version, templates_version(), current_site().assets.version)
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:12]
-
-
-def pack_urls(lang: str) -> list[str]:
-    """Return every URL a reader of ``lang`` needs offline: pages, organisations, cards, assets."""
-    urls = [
-        url_for("pages.home", lang=lang),
-        url_for("pages.cards", lang=lang),
-        url_for("directory.index", lang=lang),
-        url_for("offline.offline_page", lang=lang),
-        url_for("offline.manifest", lang=lang),
-        url_for("offline.search_pack", lang=lang),
-        url_for("search.results", lang=lang),
-    ]
-    urls += [url_for("pages.topic", lang=lang, slug=p["slug"]) for p in db.topic_pages(connection(), lang)]
-    urls += [
-        url_for("directory.organisation", lang=lang, org_id=org["id"])
-        for org in db.organisations(connection(), lang)
-    ]
-    assets = current_site().assets
-    # PNG icons are only for installing the app (the browser fetches them then), and the print page
-    # only leads to PDFs that need the network: leaving both out keeps the pack within its budget.
-    urls += [assets.url(name) for name in sorted(assets.urls) if name.endswith((".css", ".js", ".svg"))]
-    return urls
 
 
 @bp.get("/<lang>/manifest.webmanifest")
@@ -184,75 +137,53 @@ def service_worker(lang: str):
 
 @bp.get(f"/<lang>/offline-pack/<version>/{PACK_NAME}")
 def pack(lang: str, version: str):
-    """Return the language's pack: a first line naming the version, then a line per URL, compressed.
+    """Return the language's pack as the build wrote it: a line naming the version, then one per URL.
 
-    Another version than the one served now is a ``404``, so a worker never stores a mix. A Range
-    request (a browser resuming a cut save) gets the missing bytes, or the whole pack if its
-    ``If-Range`` names other bytes.
+    Another version than the one served now is a ``404``, so a worker never stores a mix; a pack the
+    build has not finished writing is a ``503`` the worker tries again. A Range request (a browser
+    resuming a cut save) gets the missing bytes, with the conditions of ``pack_conditions``.
     """
     if version != pack_version():
         abort(404)
-    body = pack_body(lang, version)
-    if body is None:  # a build landed while the pages were read
-        abort(404)
+    path = pack_path(current_app.instance_path, version, lang)
+    try:
+        body = path.read_bytes()
+    except FileNotFoundError:
+        current_app.logger.warning("offline pack %s is not written yet: run flask build", path.name)
+        return Response("", 503, {"Retry-After": str(PACK_RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})
+    etag = strong_etag(body).strip('"')
     response = Response(body, mimetype=PACK_MIMETYPE)
-    response.set_etag(strong_etag(body).strip('"'))
+    response.set_etag(etag)
     response.headers["Cache-Control"] = PACK_CACHE_CONTROL
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(body))
+    environ, refused = pack_conditions(etag)
+    if refused is not None:
+        return refused
+    try:
+        return response.make_conditional(environ, accept_ranges=True, complete_length=len(body))
+    except RequestedRangeNotSatisfiable:  # werkzeug's own answer, not the error page, which drops it
+        return Response("", 416, {"Content-Range": f"bytes */{len(body)}", "Accept-Ranges": "bytes"})
 
 
-def pack_body(lang: str, version: str) -> bytes | None:
-    """Return the compressed pack of a language, made once per version; None if the version moved on."""
-    with packs_lock:
-        made = packs_by_language.get(lang)
-    if made is not None and made[0] == version:
-        return made[1]
-    lines = pack_lines(lang)
-    if pack_version() != version:
-        return None  # maybe a mix of two builds: never kept or sent
-    head = json.dumps({"version": version, "lang": lang, "total": len(lines)})
-    body = compress_lines([head, *lines])
-    with packs_lock:
-        packs_by_language[lang] = (version, body)
-    return body
+def pack_conditions(etag: str) -> tuple[dict, Response | None]:
+    """Return the request's environ as werkzeug should judge it for the pack, or the refusal to send.
 
-
-def pack_lines(lang: str) -> list[str]:
-    """Return one JSON line per pack URL with the headers and body it is served with."""
-    app = current_app._get_current_object()
-    lines = []
-    # A context of its own: the pages are asked for as a browser would, through the page cache.
-    with app.app_context():
-        client = app.test_client()
-        for url in pack_urls(lang):
-            response = client.get(url, headers={"Accept-Encoding": "identity"})
-            if response.status_code != 200:
-                raise RuntimeError(f"pack URL {url} answers {response.status_code}")
-            headers = {
-                name.lower(): value
-                for name, value in response.headers.items()
-                if name.lower() not in PACK_DROPPED_HEADERS
-            }
-            entry = {"u": url, "h": headers, "b": response.get_data(as_text=True)}
-            lines.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
-    return lines
-
-
-def compress_lines(lines: list[str]) -> bytes:
-    """Compress lines as one Zstandard frame, flushed after each line so each decodes as soon as it arrives.
-
-    Without the flush the compressor holds a whole block back, and a save cut off keeps far less
-    than arrived.
+    HTTP says (RFC 9110, 13.2.2 and 14.2): a failing ``If-Match`` is a ``412`` before anything else;
+    a matching ``If-None-Match`` is a ``304`` even with a Range; a Range that does not parse or asks for
+    several parts is ignored (the whole pack, ``200``); and ``If-Range`` matches only a strong ETag.
+    werkzeug answers the rest (206, 416 and 304 by date).
     """
-    data = [(line + "\n").encode() for line in lines]
-    parameters = zstandard.ZstdCompressionParameters.from_level(
-        PACK_ZSTD_LEVEL, window_log=PACK_ZSTD_WINDOW_LOG
-    )
-    compressor = zstandard.ZstdCompressor(compression_params=parameters).compressobj(
-        size=sum(len(line) for line in data)
-    )
-    parts = [compressor.compress(line) + compressor.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK) for line in data]
-    return b"".join([*parts, compressor.flush()])
+    environ = dict(request.environ)
+    if request.if_match and not request.if_match.contains(etag):
+        return environ, Response("", 412)
+    if request.if_none_match.contains_weak(etag):
+        environ.pop("HTTP_RANGE", None)
+    wanted = parse_range_header(environ.get("HTTP_RANGE"))
+    if wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1:
+        environ.pop("HTTP_RANGE", None)
+    if_range = environ.get("HTTP_IF_RANGE", "")
+    if if_range and unquote_etag(if_range)[1]:  # a weak validator never matches If-Range
+        environ.pop("HTTP_RANGE", None)
+    return environ, None
 
 
 @bp.get("/<lang>/search-pack.json")
@@ -287,4 +218,4 @@ def pack_updated() -> str:
 @bp.app_context_processor
 def offline_context() -> dict:
     """Give every template the pack's date (a function, so pages that do not show it pay nothing)."""
-    return {"pack_updated": pack_updated}
+    return {"pack_updated": pack_updated, "offline_age_days": OFFLINE_AGE_DAYS}

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from rightsinfo import db
 from rightsinfo.site import connection
+from rightsinfo.templating import public_url
 
 bp = Blueprint("sharing", __name__)
 
@@ -30,7 +31,7 @@ PAGE_ENDPOINTS = frozenset(
 
 def public_address(path: str | None = None) -> str:
     """Return the public address of a path of the site (the current page's by default)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + (request.path if path is None else path)
+    return public_url(request.path if path is None else path)
 
 
 def qr_url(path: str | None = None) -> str:

@@ -80,10 +80,20 @@ def public_url(path: str) -> str:
 
 def is_stale(value: str | dt.date | None) -> bool:
     """Return whether a contact's verification is older than the configured limit (or unknown)."""
+    stale_on = stale_from(value)
+    return stale_on is None or clock.today() >= stale_on
+
+
+def stale_from(value: str | dt.date | None) -> dt.date | None:
+    """Return the first day a contact counts as possibly out of date; None if its date is unknown.
+
+    Pages carry this day, so a saved page read offline months later shows the flag by the phone's
+    date, not by the day the page was saved (``static/offline.js``).
+    """
     if not value:
-        return True
+        return None
     limit = current_app.config["CONTACT_STALE_AFTER_DAYS"]
-    return (clock.today() - as_day(value).first_day()).days > limit
+    return as_day(value).first_day() + dt.timedelta(days=limit + 1)
 
 
 def language_name(prefix: str) -> str:
@@ -134,6 +144,7 @@ def init_app(app: Flask) -> None:
         alternate_urls=alternate_urls,
         public_url=public_url,
         is_stale=is_stale,
+        stale_from=stale_from,
         format_day=day_filter,
         language_name=language_name,
         weekday_label=lambda key: plain_label(WEEKDAYS, key),

@@ -1,14 +1,19 @@
-"""The public translators' page: what is translated, outdated or missing, readable on a phone."""
+"""The public translators' page: what is translated, outdated or missing, readable on a phone.
+
+It shows what the build stored (``translation.progress``), so a request reads one row instead of every
+content file and catalogue; only "review due", which depends on today, is worked out here.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, make_response, render_template
+import json
 
-from rightsinfo import i18n
-from rightsinfo.cli import translations_dir
-from rightsinfo.content import ContentError
-from rightsinfo.translation.glossary import glossaries
-from rightsinfo.translation.status import current_status, diff_hint
+from flask import Blueprint, current_app, g
+
+from rightsinfo import clock, db, i18n
+from rightsinfo.site import connection
+from rightsinfo.templating import render_page
+from rightsinfo.translation.progress import LanguageStatus, diff_hint, with_review_due
 
 bp = Blueprint("translators", __name__)
 
@@ -17,16 +22,14 @@ bp = Blueprint("translators", __name__)
 def status_page():
     """Show status per language: outdated, missing and review-due pages, and the glossary."""
     g.language = i18n.language_by_prefix()[i18n.ENGLISH]
-    try:
-        terms, glossary_problems = glossaries(translations_dir()), []
-    except ContentError as error:
-        terms, glossary_problems = {}, error.problems
+    stored = json.loads(db.meta(connection())["translation_status"])
+    progress = {prefix: LanguageStatus(**item) for prefix, item in stored["languages"].items()}
+    with_review_due(progress, clock.today(), current_app.config["REVIEW_DUE_AFTER_DAYS"])
     rows = [
-        (i18n.get_language(prefix), item, terms.get(prefix, [])) for prefix, item in current_status().items()
+        (i18n.get_language(prefix), item, stored["glossaries"].get(prefix, []))
+        for prefix, item in progress.items()
     ]
-    # Not kept by the page cache: review due depends on today's date, and the page reads the files.
-    return make_response(
-        render_template(
-            "translators.html", rows=rows, diff_hint=diff_hint, glossary_problems=glossary_problems
-        )
+    # The page cache keeps it for one build on one day: review due depends on the date.
+    return render_page(
+        "translators.html", rows=rows, diff_hint=diff_hint, glossary_problems=stored["glossary_problems"]
     )

@@ -14,6 +14,7 @@ import pytest
 
 from rightsinfo import create_app
 from rightsinfo.build import build_site
+from rightsinfo.publish.pack import write_packs
 
 TESTS_DIR = Path(__file__).parent
 FIXTURE_CONTENT = TESTS_DIR / "fixtures" / "content"
@@ -76,14 +77,16 @@ def runner(app):
 
 
 def make_real_app(instance: Path):
-    """Build the real content/ and translations/ folders into ``instance``; return an app on them."""
+    """Build and publish the real content/ and translations/ into ``instance``; return an app on them."""
     dirs = {
         "content": PROJECT_DIR / "content",
         "translations": PROJECT_DIR / "translations",
         "instance": instance,
     }
     build_site(dirs["content"], dirs["translations"], instance)
-    return make_app(dirs)
+    app = make_app(dirs)
+    write_packs(app)  # as ``flask build`` does: packs are files of the build, never made by a request
+    return app
 
 
 @pytest.fixture(scope="session")

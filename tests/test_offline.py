@@ -7,6 +7,7 @@ pack working with the server gone.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -19,9 +20,13 @@ import zstandard
 from conftest import make_app, without_isolation
 from flask_babel import gettext
 
+from rightsinfo import db
 from rightsinfo.build import build_site
 from rightsinfo.i18n import get_language, languages
+from rightsinfo.publish import crawl
+from rightsinfo.publish.pack import write_packs
 from rightsinfo.search_index import plain_text
+from rightsinfo.site import connection
 
 PREFIXES = [language.prefix for language in languages()]
 WORKER_RUNNER = Path(__file__).parent / "js" / "run_worker.js"
@@ -175,6 +180,12 @@ def pack_url(client, prefix: str) -> str:
     return json.loads(match.group(1))
 
 
+def built_day(app) -> str:
+    """Return the day the app's content was built (ISO), as the pack carries it."""
+    with app.app_context():
+        return db.meta(connection())["built_at"][:10]
+
+
 def pack_lines(response) -> list[dict]:
     """Return the JSON lines of a pack response, decompressed by the reference Zstandard decoder."""
     assert response.status_code == 200
@@ -209,7 +220,12 @@ def test_pack_carries_every_url_as_served_in_one_version(real_app, prefix):
     url = pack_url(client, prefix)
     assert url == f"/{prefix}/offline-pack/{pack_version(client, prefix)}/pack.ndjson.zst"
     head, *entries = pack_lines(client.get(url))
-    assert head == {"version": pack_version(client, prefix), "lang": prefix, "total": len(urls)}
+    assert head == {
+        "version": pack_version(client, prefix),
+        "lang": prefix,
+        "total": len(urls),
+        "built": built_day(real_app),
+    }
     assert [entry["u"] for entry in entries] == urls, "every pack URL once, in the worker's order"
     for entry in entries:
         served = client.get(entry["u"], headers={"Accept-Encoding": "identity"})
@@ -264,7 +280,82 @@ def test_a_resumed_download_gets_only_the_missing_bytes_of_the_same_pack(real_ap
     other = client.get(url, headers={"Range": f"bytes={cut}-", "If-Range": '"other-bytes"'})
     assert other.status_code == 200 and other.get_data() == body, "other bytes: the whole pack again"
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-    assert client.get(url, headers={"Range": f"bytes={len(body) + 10}-"}).status_code == 416
+
+
+def whole_pack(client, prefix: str = "ps") -> tuple[str, str, bytes]:
+    """Return a language's pack address, its ETag and its bytes."""
+    url = pack_url(client, prefix)
+    whole = client.get(url)
+    return url, whole.headers["ETag"], whole.get_data()
+
+
+def test_a_range_past_the_end_is_416_naming_the_length(real_app):
+    client = real_app.test_client()
+    url, _etag, body = whole_pack(client)
+    response = client.get(url, headers={"Range": f"bytes={len(body) + 10}-"})
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{len(body)}", "the client learns the length"
+
+
+@pytest.mark.parametrize("value", ["bytes=abc-", "bytes=5-2", "pages=0-10", "bytes=0-9,20-29", "bytes"])
+def test_an_invalid_or_multipart_range_gets_the_whole_pack(real_app, value):
+    client = real_app.test_client()
+    url, _etag, body = whole_pack(client)
+    response = client.get(url, headers={"Range": value})
+    assert response.status_code == 200 and response.get_data() == body, value
+
+
+def test_a_weak_if_range_never_matches(real_app):
+    client = real_app.test_client()
+    url, etag, body = whole_pack(client)
+    response = client.get(url, headers={"Range": "bytes=10-", "If-Range": f"W/{etag}"})
+    assert response.status_code == 200 and response.get_data() == body, "RFC 9110 13.1.5: strong only"
+
+
+def test_if_none_match_wins_over_a_range_and_a_failing_if_match_is_412(real_app):
+    client = real_app.test_client()
+    url, etag, body = whole_pack(client)
+    assert client.get(url, headers={"Range": "bytes=10-", "If-None-Match": etag}).status_code == 304
+    assert client.get(url, headers={"Range": "bytes=10-", "If-None-Match": '"other"'}).status_code == 206
+    assert client.get(url, headers={"If-Match": '"other"'}).status_code == 412
+    assert client.get(url, headers={"Range": "bytes=10-", "If-Match": '"other"'}).status_code == 412
+    matched = client.get(url, headers={"Range": "bytes=10-", "If-Match": etag})
+    assert matched.status_code == 206 and matched.get_data() == body[10:]
+
+
+def test_a_fresh_server_serves_the_pack_from_the_build_without_crawling(site_dirs, monkeypatch):
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    written = write_packs(make_app(site_dirs))
+    assert sorted(path.name for path in written) == sorted(f"{prefix}.ndjson.zst" for prefix in PREFIXES)
+
+    def no_crawl(*args, **kwargs):
+        raise AssertionError("a request crawled the site")
+
+    monkeypatch.setattr(crawl, "fetch", no_crawl)
+    client = make_app(site_dirs).test_client()  # a new worker: nothing in memory
+    files = {path.name.split(".")[0]: path.read_bytes() for path in written}
+    for prefix in PREFIXES:
+        response = client.get(pack_url(client, prefix))
+        assert response.status_code == 200 and response.get_data() == files[prefix], prefix
+
+
+def test_a_pack_the_build_has_not_written_is_503_to_try_again_never_made_by_the_request(app, monkeypatch):
+    def no_crawl(*args, **kwargs):
+        raise AssertionError("a request crawled the site")
+
+    monkeypatch.setattr(crawl, "fetch", no_crawl)
+    client = app.test_client()
+    response = client.get(pack_url(client, "ps"))
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_the_build_command_writes_every_languages_pack(app):
+    result = app.test_cli_runner().invoke(args=["build"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    for prefix in PREFIXES:
+        assert client.get(pack_url(client, prefix)).status_code == 200, prefix
 
 
 @pytest.mark.parametrize(
@@ -291,6 +382,19 @@ def test_version_changes_when_content_changes_and_only_then(site_dirs):
     after = {prefix: pack_version(client, prefix) for prefix in PREFIXES}
     assert all(after[prefix] != before[prefix] for prefix in PREFIXES)
     assert "A new sentence." in client.get("/ps/beta/").get_data(as_text=True)
+
+
+def test_a_fresh_contact_carries_the_day_it_becomes_stale_for_the_phone_to_decide(app):
+    checked = dt.date(2026, 10, 1)  # the fixture clinic's e-mail address
+    stale_on = checked + dt.timedelta(days=app.config["CONTACT_STALE_AFTER_DAYS"] + 1)
+    client = app.test_client()
+    app.config["TODAY"] = checked
+    assert f'data-stale-from="{stale_on.isoformat()}"' in client.get("/ps/organisations/clinic/").get_data(
+        as_text=True
+    )
+    app.config["TODAY"] = stale_on
+    later = client.get("/ps/organisations/clinic/").get_data(as_text=True)
+    assert f'data-stale-from="{stale_on.isoformat()}"' not in later and '<strong class="stale">' in later
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)

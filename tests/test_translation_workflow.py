@@ -16,7 +16,7 @@ from conftest import PROJECT_DIR, make_app, without_isolation
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError, Page
-from rightsinfo.translation.status import review_due
+from rightsinfo.translation.progress import is_review_due, reviewed_on
 
 TRANSLATED = ("ps", "prs", "ar", "ur")
 A_DAY_BEFORE_REVIEW_IS_DUE = "2026-12-01"
@@ -229,7 +229,7 @@ def test_a_page_never_reviewed_is_review_due():
     import datetime as dt
 
     page = Page("alpha", "ps", Path("alpha/ps.md"), "t", "s", "b", None)
-    assert review_due(page, dt.date(2026, 11, 25), 365)
+    assert is_review_due(reviewed_on(page), dt.date(2026, 11, 25), 365)
 
 
 def test_translators_page_points_to_diff_and_lists_review_due_and_glossary(repo):
@@ -243,6 +243,18 @@ def test_translators_page_points_to_diff_and_lists_review_due_and_glossary(repo)
     assert "بې سرپرسته ماشوم" in body and "یوازې ماشوم" in body
 
 
+def test_translators_page_shows_the_build_and_the_status_command_the_working_files(repo):
+    build_site(repo["content"], repo["translations"], repo["instance"])
+    app = make_app(repo, TODAY=A_DAY_BEFORE_REVIEW_IS_DUE)
+    hint = "<code>flask --app rightsinfo translations diff alpha ps</code>"
+    assert hint not in app.test_client().get("/translators/").get_data(as_text=True)
+    commit_english_edit(repo, "You have 72 hours", "You have 48 hours", "Deadline is now 48 hours")
+    assert "alpha" in status_json(repo)["ps"]["pages"]["updating"], "the command reads the working files"
+    assert hint not in make_app(repo).test_client().get("/translators/").get_data(as_text=True), "not built"
+    build_site(repo["content"], repo["translations"], repo["instance"])
+    assert hint in make_app(repo).test_client().get("/translators/").get_data(as_text=True)
+
+
 def test_contacts_go_stale_by_the_one_clock(site_dirs):
     record = site_dirs["content"] / "organisations" / "helpers.yaml"
     edit(record, "    verified_on: 2014-01-01", "    verified_on: 2026-11-01")
@@ -250,8 +262,8 @@ def test_contacts_go_stale_by_the_one_clock(site_dirs):
     page = "/en/organisations/helpers/"
     fresh = make_app(site_dirs, TODAY=A_DAY_BEFORE_REVIEW_IS_DUE).test_client().get(page)
     later = make_app(site_dirs, TODAY="2030-01-01").test_client().get(page)
-    assert "May be out of date" not in fresh.get_data(as_text=True)
-    assert "May be out of date" in later.get_data(as_text=True)
+    assert '<strong class="stale">' not in fresh.get_data(as_text=True)
+    assert '<strong class="stale">' in later.get_data(as_text=True)
 
 
 def test_a_word_to_avoid_is_a_warning_in_a_draft_and_an_error_once_reviewed(repo):

@@ -13,6 +13,7 @@ import posixpath
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -337,4 +338,13 @@ def test_a_page_the_app_does_not_answer_stops_the_zim_and_names_it(real_app, tmp
     with pytest.raises(zim.ZimError) as error:
         make_zims(real_app, tmp_path, ["en"])
     assert error.value.problems == ["/en/no-such-page/: the app answers 404, not 200"]
+    assert not list(tmp_path.glob("*.zim"))
+
+
+def test_without_libzim_the_zim_command_says_how_to_install_it(real_app, tmp_path, monkeypatch):
+    from rightsinfo.publish.zim import book as zim
+
+    monkeypatch.setitem(sys.modules, "libzim.writer", None)  # as if the optional extra were not installed
+    with pytest.raises(zim.ZimError, match=r"pip install 'rightsinfo\[zim\]'"):
+        make_zims(real_app, tmp_path, ["en"])
     assert not list(tmp_path.glob("*.zim"))

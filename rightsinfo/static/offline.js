@@ -1,7 +1,31 @@
+/* Contacts that have become "may be out of date" since the page was made. A page read from the
+   offline pack was made on the day it was saved; each contact not yet stale then carries the day it
+   will be (data-stale-from), and the phone's own date decides, so an offline reader sees the flag the
+   day it becomes true. It only adds flags: a phone whose clock is behind never hides one. */
+(function () {
+  'use strict';
+  var source = document.querySelector('[data-stale]');
+  if (!source) return;
+  var now = new Date();
+  function two(number) { return (number < 10 ? '0' : '') + number; }
+  var today = now.getFullYear() + '-' + two(now.getMonth() + 1) + '-' + two(now.getDate());
+  Array.prototype.forEach.call(document.querySelectorAll('[data-stale-from]'), function (item) {
+    if (today < item.getAttribute('data-stale-from') || item.querySelector('.stale')) return;
+    var flag = document.createElement('strong');
+    flag.className = 'stale';
+    flag.textContent = source.getAttribute('data-stale');
+    var checked = item.querySelector('.checked');
+    if (checked) checked.insertAdjacentElement('afterend', flag); else item.appendChild(flag);
+  });
+})();
+
 /* The offline state shown at the foot of every page. It registers the language's service worker
    (/<lang>/sw.js), shows "Saving for offline use: 12 of 30" while the worker saves the pack, "Saved
    on your phone" once it is active, and "New information available — tap to update" when a new
-   version waits. Every string, and the digits, come from data attributes rendered in the reader's
+   version waits. Once the pack is complete it asks the browser to keep it (navigator.storage.persist),
+   shows its size and the free space, and says plainly what a refusal means; when the phone has not
+   reached the server for 30 days it says so, and after 90 days on top of every page. The dates are
+   the phone's own, kept on the phone; nothing is sent anywhere to decide them. Every string, and the digits, come from data attributes rendered in the reader's
    language; without a service worker the element stays hidden and the site works online. */
 (function () {
   'use strict';
@@ -64,9 +88,83 @@
       if (installing) installing.postMessage({ type: 'STATUS' });
     } else if (active && active.state === 'activated') {
       show('ready', box.getAttribute('data-ready'));
+      whenComplete();
     } else if (!active) {
       show('failed', box.getAttribute('data-failed'));
     }
+  }
+
+  /* The day the phone last reached the server and knew its pack current, kept on the phone only. */
+  var CHECKED_KEY = 'rightsinfo-checked-' + scope;
+  var DAY_MS = 86400000;
+  var AGED_DAYS = Number(box.getAttribute('data-aged-days'));
+  var OLD_DAYS = Number(box.getAttribute('data-old-days'));
+  var completed = false;
+
+  function lastChecked() {
+    try {
+      return Number(localStorage.getItem(CHECKED_KEY)) || 0;
+    } catch (error) {
+      return 0;
+    }
+  }
+
+  function noteChecked() {
+    try {
+      localStorage.setItem(CHECKED_KEY, String(Date.now()));
+    } catch (error) { /* storage refused: the age is then measured from the last known check */ }
+  }
+
+  /* Say how old the saved pack is: after AGED_DAYS in the footer, after OLD_DAYS at the top of the page. */
+  function showAge() {
+    var checked = lastChecked();
+    var days = checked ? Math.floor((Date.now() - checked) / DAY_MS) : 0;
+    if (days >= AGED_DAYS) show('ready', box.getAttribute('data-aged'));
+    box.setAttribute('data-offline-age', days >= OLD_DAYS ? 'old' : days >= AGED_DAYS ? 'aged' : 'fresh');
+    var banner = document.querySelector('[data-offline-old]');
+    if (days >= OLD_DAYS && !banner) {
+      banner = document.createElement('p');
+      banner.className = 'notice notice-warn offline-old';
+      banner.setAttribute('role', 'alert');
+      banner.setAttribute('data-offline-old', '');
+      banner.textContent = box.getAttribute('data-old');
+      var main = document.querySelector('main') || document.body;
+      main.insertBefore(banner, main.firstChild);
+    }
+  }
+
+  /* Show the pack's size and the phone's free space, and say what a refusal to keep it means. */
+  function showStorage(persisted) {
+    var storage = navigator.storage;
+    if (!storage || !storage.estimate) return;
+    storage.estimate().then(function (estimate) {
+      var used = Math.max(1, Math.round((estimate.usage || 0) / 1024));
+      var free = Math.max(0, Math.floor(((estimate.quota || 0) - (estimate.usage || 0)) / 1048576));
+      var line = (box.getAttribute('data-size') || '')
+        .replace('%(size)s', localDigits(used)).replace('%(free)s', localDigits(free));
+      if (!persisted) line += ' ' + (box.getAttribute('data-not-kept') || '');
+      var note = box.querySelector('[data-offline-storage]');
+      note.textContent = line;
+      note.hidden = false;
+      box.setAttribute('data-offline-kept', persisted ? 'yes' : 'no');
+    }, function () {});
+  }
+
+  /* Once the pack is complete: ask the browser to keep it, check for news once a day, say its age. */
+  function whenComplete() {
+    if (completed) return showAge();
+    completed = true;
+    var storage = navigator.storage;
+    var asked = storage && storage.persisted ? storage.persisted().then(function (kept) {
+      return kept || (storage.persist ? storage.persist() : false);
+    }) : Promise.resolve(false);
+    asked.then(showStorage, function () { showStorage(false); });
+    if (!lastChecked()) noteChecked(); // the pack was saved just now, from the server
+    if (Date.now() - lastChecked() >= DAY_MS && registration) {
+      // Reaching the server for the worker's script means the phone knows whether its pack is current.
+      registration.update().then(function () { noteChecked(); showAge(); }, function () {});
+    }
+    showAge();
   }
 
   /* Register (or re-check) the worker; an explicit tap also asks for a fresh copy. */

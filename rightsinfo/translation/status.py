@@ -1,15 +1,13 @@
 """Translators' commands: what is translated, outdated or missing, due for review; checks; diffs.
 
 Status is read straight from the files in ``content/`` and ``translations/`` (no build needed), so a
-translator sees the effect of an edit at once. A translated page records ``translated_from``, the
-fingerprint of the English page it follows (see ``content.substance_fingerprint``); when the English
-page changes in substance the fingerprints differ and the translation is outdated. Translators never
-compute fingerprints: ``mark-current`` and ``mark-minor`` (in ``translation.upkeep``) write them.
+translator sees the effect of an edit at once; what counts as outdated is decided once, in
+``translation.progress``. Translators never compute fingerprints: ``mark-current`` and ``mark-minor``
+(in ``translation.upkeep``) write them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from dataclasses import asdict, dataclass, field
@@ -26,8 +24,15 @@ from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation import glossary, history
-from rightsinfo.translation.catalogues import POT_NAME, catalogue_paths, catalogue_status
-from rightsinfo.translation.shape import facts_differ, translation_problems
+from rightsinfo.translation.progress import (
+    CURRENT,
+    LanguageStatus,
+    diff_hint,
+    freshness,
+    translation_progress,
+    with_review_due,
+)
+from rightsinfo.translation.shape import translation_problems
 from rightsinfo.translation.upkeep import UPKEEP_COMMANDS, english_fingerprint, read_one_page
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
@@ -35,117 +40,15 @@ for upkeep_command in UPKEEP_COMMANDS:
     translations_cli.add_command(upkeep_command)
 
 
-@dataclass
-class LanguageStatus:
-    """How far one language has come, in the shape of ``status --json``."""
-
-    ui: dict = field(default_factory=dict)
-    pages: dict = field(default_factory=dict)
-
-
-def review_due(page: Page, today: dt.date, after_days: int) -> bool:
-    """Return whether a page was never reviewed, or last reviewed longer ago than ``after_days``."""
-    reviewed = getattr(page, "reviewed", None)
-    # A review dated only by month or year counts from its first day: due sooner, never later.
-    return reviewed is None or (today - reviewed.first_day()).days > after_days
-
-
-def facts_changed(english: Page, translation: Page) -> bool:
-    """Return whether an outdated translation's numbers or links differ from today's English."""
-    return facts_differ(render_markdown(english.body), render_markdown(translation.body))
-
-
-def translation_status(
-    content_root: Path,
-    translations_root: Path,
-    today: dt.date | None = None,
-    review_due_after_days: int = 365,
-) -> dict[str, LanguageStatus]:
-    """Return the status of every language (English first, for its review dates), keyed by URL prefix.
-
-    ``outdated`` lists pages whose English changed since they were translated, ``updating`` those of
-    them whose readers get the English page meanwhile (its numbers or links changed), ``review_due``
-    pages never reviewed or last reviewed longer ago than ``review_due_after_days``.
-    """
-    today = today or clock.today()
-    content = read_content(content_root)
-    catalogues = catalogue_paths(translations_root)
-    messages = count_pot_messages(translations_root)
-    result = {}
-    for prefix, locale in LOCALE_BY_PREFIX.items():
-        if prefix == ENGLISH:
-            result[prefix] = LanguageStatus(
-                ui={"translated": messages, "fuzzy": 0, "missing": 0},
-                pages={
-                    "translated": len(content.pages),
-                    "outdated": [],
-                    "updating": [],
-                    "missing": [],
-                    "draft": 0,
-                    "reviewed": len(content.pages),
-                    "review_due": [
-                        slug
-                        for slug, versions in sorted(content.pages.items())
-                        if review_due(versions[ENGLISH], today, review_due_after_days)
-                    ],
-                },
-            )
-            continue
-        po_path = catalogues[locale]
-        ui = asdict(catalogue_status(po_path)) if po_path.exists() else None
-        if ui is None:
-            ui = {"translated": 0, "fuzzy": 0, "missing": messages}
-        translated, outdated, updating, missing, due, draft, reviewed = 0, [], [], [], [], 0, 0
-        for slug, versions in sorted(content.pages.items()):
-            page = versions.get(prefix)
-            if page is None:
-                missing.append(slug)
-                continue
-            translated += 1
-            if page.translated_from != versions[ENGLISH].fingerprint:
-                outdated.append(slug)
-                if facts_changed(versions[ENGLISH], page):
-                    updating.append(slug)
-            if review_due(page, today, review_due_after_days):
-                due.append(slug)
-            if page.status == "reviewed":
-                reviewed += 1
-            else:
-                draft += 1
-        result[prefix] = LanguageStatus(
-            ui=ui,
-            pages={
-                "translated": translated,
-                "outdated": outdated,
-                "updating": updating,
-                "missing": missing,
-                "draft": draft,
-                "reviewed": reviewed,
-                "review_due": due,
-            },
-        )
-    return result
-
-
 def current_status() -> dict[str, LanguageStatus]:
-    """Return the status of the app's content, with today and the review limit from the settings."""
-    return translation_status(
-        content_dir(),
-        translations_dir(),
-        today=clock.today(),
-        review_due_after_days=current_app.config["REVIEW_DUE_AFTER_DAYS"],
-    )
+    """Return the status of the app's working files, with today and the review limit from the settings.
 
-
-def count_pot_messages(translations_root: Path) -> int:
-    """Return how many messages the template catalogue has."""
-    from babel.messages.pofile import read_po
-
-    pot = translations_root / POT_NAME
-    if not pot.exists():
-        return 0
-    with pot.open("rb") as handle:
-        return sum(1 for message in read_po(handle) if message.id)
+    A translator who has not built yet sees the effect of an edit at once; the ``/translators/`` page
+    shows what the build stored instead.
+    """
+    progress = translation_progress(read_content(content_dir()), translations_dir())
+    with_review_due(progress, clock.today(), current_app.config["REVIEW_DUE_AFTER_DAYS"])
+    return progress
 
 
 @dataclass
@@ -188,7 +91,7 @@ def check_translations(content_root: Path, translations_root: Path, scratch: Pat
     for versions in content.pages.values():
         english = versions[ENGLISH]
         for prefix, page in versions.items():
-            if prefix != ENGLISH and page.translated_from != english.fingerprint:
+            if prefix != ENGLISH and freshness(english, page) != CURRENT:
                 warnings, notes = source_comparison(english, page)
                 result.warnings += warnings
                 result.notes += notes
@@ -200,16 +103,6 @@ def check_translations(content_root: Path, translations_root: Path, scratch: Pat
     result.errors += [finding.message() for finding in findings if not finding.draft]
     result.warnings += [finding.message() + " [draft]" for finding in findings if finding.draft]
     return result
-
-
-def check_problems(content_root: Path, translations_root: Path, scratch: Path) -> list[str]:
-    """Return every error a translator must fix (see ``check_translations``)."""
-    return check_translations(content_root, translations_root, scratch).errors
-
-
-def diff_hint(slug: str, prefix: str) -> str:
-    """Return the command that shows what changed in English since a translation was made."""
-    return f"flask --app rightsinfo translations diff {slug} {prefix}"
 
 
 @translations_cli.command("status")

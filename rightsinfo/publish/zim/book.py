@@ -20,7 +20,6 @@ content was built, not today, so a rebuild of unchanged content changes only lib
 
 from __future__ import annotations
 
-import contextvars
 import io
 import json
 import os
@@ -37,9 +36,10 @@ from PIL import Image
 
 from rightsinfo import db, i18n
 from rightsinfo.config import placeholder_address_warning
-from rightsinfo.offline import pack_urls
-from rightsinfo.publish.export import Pending, crawl, file_for_url, leaflet_urls
-from rightsinfo.publish.zim.pages import page_title, rewrite_css, rewrite_html
+from rightsinfo.publish.crawl import CrawlError, Pending, crawl, file_for_url, in_fresh_context, with_bar
+from rightsinfo.publish.export import leaflet_urls
+from rightsinfo.publish.pack import pack_urls
+from rightsinfo.publish.zim.pages import ZimEntry, page_title, rewrite_css, rewrite_html
 from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import public_url
@@ -53,27 +53,8 @@ CLAUSE_BREAK = re.compile(r"[,،]")
 TAGS = "_category:other;_ftindex:yes;_pictures:yes;_videos:no;_details:yes"
 
 
-class ZimError(Exception):
+class ZimError(CrawlError):
     """A ZIM cannot be written as the site stands; ``problems`` says why, one line each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One article or file of a ZIM, with the bytes it will hold."""
-
-    path: str
-    title: str
-    mimetype: str
-    body: bytes
-
-    @property
-    def is_article(self) -> bool:
-        """Return whether Kiwix should list this entry in its title search and count it as an article."""
-        return self.mimetype == "text/html"
 
 
 @dataclass
@@ -82,7 +63,7 @@ class Book:
 
     lang: str
     main_path: str
-    entries: list[Entry]
+    entries: list[ZimEntry]
     metadata: dict[str, str]
 
 
@@ -178,15 +159,14 @@ def collect_book(
         return in_book and path not in left_out
 
     problems: list[str] = []
-    found = crawl(client, seed_urls(app, lang, included), progress, problems, follow=included)
-    fetched = {url: (body, content_type) for url, body, content_type in found}
+    found = list(crawl(client, seed_urls(app, lang, included), progress, problems, follow=included))
     if problems:
         raise ZimError(problems)
-    entries = [zim_entry(url, body, content_type, included) for url, (body, content_type) in fetched.items()]
+    entries = [zim_entry(item.url, item.body, item.content_type, included) for item in found]
     return Book(lang, file_for_url(main_url), sorted(entries, key=lambda entry: entry.path), metadata)
 
 
-def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str], bool]) -> Entry:
+def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str], bool]) -> ZimEntry:
     """Return one fetched address as a ZIM entry, rewritten where it is a page or a stylesheet."""
     path = file_for_url(url)
     mimetype = content_type.split(";", 1)[0].strip()
@@ -196,14 +176,17 @@ def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str]
         title = page_title(body)
     elif mimetype == "text/css":
         body = rewrite_css(body, url, path, included)
-    return Entry(path, title or path, mimetype, body)
+    return ZimEntry(path, title or path, mimetype, body)
 
 
 def write_zim(book: Book, target: Path) -> Path:
     """Write a Book as a ZIM with its full-text and title index; replace ``target`` only when done."""
     # libzim (with Xapian and ICU) costs every process that imports the app about 5 MB of memory;
-    # only this command needs it.
-    from libzim.writer import Creator
+    # only this command needs it, so it is an optional extra.
+    try:
+        from libzim.writer import Creator
+    except ImportError as error:
+        raise ZimError([f"libzim is not installed ({error}): pip install 'rightsinfo[zim]'"]) from error
 
     from rightsinfo.publish.zim.items import ZimItem
 
@@ -237,7 +220,7 @@ def make_zims(
     written = []
     for lang in langs:
         bar = (lambda pending, lang=lang: progress(lang, pending)) if progress else None
-        book = contextvars.Context().run(collect_book, app, lang, publisher, bar)
+        book = in_fresh_context(collect_book, app, lang, publisher, bar)
         written.append((write_zim(book, directory / f"rightsinfo_{lang}.zim"), book))
     return written
 
@@ -260,15 +243,12 @@ def zim_command(directory: Path, langs: tuple[str, ...], publisher: str | None) 
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)}: not a language of the site ({', '.join(known)})")
 
-    def with_bar(lang: str, pending: Pending) -> Iterable[str]:
-        with click.progressbar(pending, length=len(pending), label=f"ZIM {lang}", file=sys.stderr) as bar:
-            for url in bar:
-                yield url
-                bar.length = len(pending)
+    def bar(lang: str, pending: Pending) -> Iterable[str]:
+        return with_bar(f"ZIM {lang}")(pending)
 
     try:
-        written = make_zims(app, directory, langs or known, publisher, progress=with_bar)
-    except ZimError as error:
+        written = make_zims(app, directory, langs or known, publisher, progress=bar)
+    except CrawlError as error:
         for line in error.problems:
             click.echo(line, err=True)
         click.echo(f"ZIM failed: {len(error.problems)} problem(s).", err=True)

@@ -5,20 +5,15 @@ Kept apart from ``zim`` so that only writing a ZIM loads libzim, not every proce
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from libzim.writer import Hint, IndexData, Item, StringProvider
 
-from rightsinfo.publish.zim.pages import article_text, word_prefixes
-
-if TYPE_CHECKING:  # ``zim`` imports this module when it writes; the entries it hands over are its own
-    from rightsinfo.publish.zim.book import Entry
+from rightsinfo.publish.zim.pages import ZimEntry, article_text, word_prefixes
 
 
 class ZimItem(Item):
-    """An Entry as libzim's writer wants it."""
+    """A ZimEntry as libzim's writer wants it."""
 
-    def __init__(self, entry: Entry):
+    def __init__(self, entry: ZimEntry):
         super().__init__()
         self.entry = entry
 
@@ -51,7 +46,7 @@ class ZimItem(Item):
 class PageIndex(IndexData):
     """What Kiwix's full-text search knows of a page: its title, its main text and word beginnings."""
 
-    def __init__(self, entry: Entry):
+    def __init__(self, entry: ZimEntry):
         super().__init__()
         self.title = entry.title
         self.content = article_text(entry.body)

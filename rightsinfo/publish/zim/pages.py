@@ -13,17 +13,16 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from rightsinfo.publish.export import CSS_URL_PATTERN, file_for_url
+from rightsinfo.bidi import VOID_ELEMENTS  # leaving one of these out must not wait for its end
+from rightsinfo.publish.crawl import CSS_URL_PATTERN, file_for_url
 from rightsinfo.search_index import plain_text
 
 TITLE_SEPARATOR = " · "
-# HTML's elements with no end tag: leaving one out must not wait for its end.
-VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                           "source", "track", "wbr"})  # fmt: skip
 KEPT_SCHEMES = frozenset({"tel", "mailto", "sms", "data"})
 MAIN_PATTERN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.DOTALL)
 WORD_PATTERN = re.compile(r"[^\W_]+")
@@ -31,6 +30,21 @@ SHORTEST_PREFIX_CHARS = 3
 NAV_PATTERN = re.compile(r"<nav\b.*?</nav>\s*", re.DOTALL)  # menus do not nest
 HREF_PATTERN = re.compile(r'href="([^"]*)"')
 EMPTY_LIST_ITEM = re.compile(r"<li>\s*</li>\s*")  # an item whose only link led out of the ZIM
+
+
+@dataclass(frozen=True)
+class ZimEntry:
+    """One article or file of a ZIM, with the bytes it will hold."""
+
+    path: str
+    title: str
+    mimetype: str
+    body: bytes
+
+    @property
+    def is_article(self) -> bool:
+        """Return whether Kiwix should list this entry in its title search and count it as an article."""
+        return self.mimetype == "text/html"
 
 
 def relative_link(target_url: str, from_path: str) -> str:
