@@ -16,7 +16,7 @@ TOPICS = (
     "asylum", "rights", "hungary-border", "after-pushback", "health", "emergency", "children",
     "trafficking", "family", "centres", "about",
 )  # fmt: skip
-CARDS = ("asylum", "doctor", "interpreter", "child", "call")
+CARDS = ("asylum", "doctor", "interpreter", "child", "call", "lawyer", "ambulance")
 
 
 def test_every_topic_page_exists_in_all_five_languages():
