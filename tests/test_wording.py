@@ -16,6 +16,7 @@ from rightsinfo.content import read_content
 from rightsinfo.translation.catalogues import catalogue_paths
 
 CONTENT = read_content(PROJECT_DIR / "content")
+FAST_TRACK_IF = "lost the condition: the office must tell you IF you are on the fast track"
 
 
 def texts(lang: str) -> list[tuple[str, str]]:
@@ -54,16 +55,16 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("ur", "جن کی ٹریفکنگ ہوئی", "people are victims: جو انسانی ٹریفکنگ کا شکار ہوئے"),
         ("ur", "غیر سرکاری کیمپ", "informal camps are غیر رسمی کیمپ"),
         ("ur", r"[A-Za-z0-9]، \d", "a date or age right after a Latin name: put an Urdu word between"),
-        ("ps", "دفتر باید تاسو ته ووايي چې ستاسو قضیه", "lost the condition: must tell you IF you are on the fast track"),
-        ("prs", "دفتر باید به شما بگوید که قضیهٔ شما", "lost the condition: must tell you IF you are on the fast track"),
-        ("ur", "بتانا ہوتا ہے کہ آپ کا کیس اس", "lost the condition: must tell you IF you are on the fast track"),
-        ("prs", "فیصلهٔ کتبی دربارهٔ بازداشت خود بگیرید", "the decision is the authority's duty: باید … به شما داده شود"),
-        ("ur", "مجھے پناہ کی درخواست دینی ہے", "the card asks for asylum, as its Serbian side does: مجھے پناہ مانگنی ہے"),
+        ("ps", "دفتر باید تاسو ته ووايي چې ستاسو قضیه", FAST_TRACK_IF),
+        ("prs", "دفتر باید به شما بگوید که قضیهٔ شما", FAST_TRACK_IF),
+        ("ur", "بتانا ہوتا ہے کہ آپ کا کیس اس", FAST_TRACK_IF),
+        ("prs", "فیصلهٔ کتبی دربارهٔ بازداشت خود بگیرید", "the authority's duty: داده شود"),
+        ("ur", "مجھے پناہ کی درخواست دینی ہے", "ask for asylum, as in Serbian: مجھے پناہ مانگنی ہے"),
         ("ar", "في الخارج", "reads 'abroad': a clinic outside the centre is خارج المركز"),
         ("ps", "زه توقیف|تاسو توقیف پاتې", "'I am detention': write په توقیف کې"),
         ("prs", "من بازداشت هستم", "'I am detention': write من در بازداشت هستم"),
         ("prs", "پس فرستاد", "one term for pushback: پوش‌بک"),
-        ("ps", "ژوندی وتلی یم|ساتل شوی یم|ټپي یا ناروغ یم", "first-person masculine only: address the reader (که تاسو … یاست)"),
+        ("ps", "ژوندی وتلی یم|ساتل شوی یم|ټپي یا ناروغ یم", "masculine only: address the reader (که تاسو … یاست)"),
         ("ps", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("prs", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("ar", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
