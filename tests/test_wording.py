@@ -64,7 +64,7 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("ps", "زه توقیف|تاسو توقیف پاتې", "'I am detention': write په توقیف کې"),
         ("prs", "من بازداشت هستم", "'I am detention': write من در بازداشت هستم"),
         ("prs", "پس فرستاد", "one term for pushback: پوش‌بک"),
-        ("ps", "ژوندی وتلی یم|ساتل شوی یم|ټپي یا ناروغ یم", "masculine only: address the reader (که تاسو … یاست)"),
+        ("ps", "ژوندی وتلی یم|ساتل شوی یم|ټپي یا ناروغ یم", "masculine only: write که تاسو … یاست"),
         ("ps", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("prs", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("ar", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
