@@ -65,6 +65,9 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("prs", "من بازداشت هستم", "'I am detention': write من در بازداشت هستم"),
         ("prs", "پس فرستاد", "one term for pushback: پوش‌بک"),
         ("ps", "ژوندی وتلی یم|ساتل شوی یم|ټپي یا ناروغ یم", "masculine only: write که تاسو … یاست"),
+        ("ur", "پناہ گزینوں کا سرکاری ادارہ", "reads like UNHCR: سربیا کی حکومت کا پناہ گزینوں کا محکمہ"),
+        ("ar", "العودة الطوعية المساعَدة", "one term for assisted voluntary return: العودة الطوعية بمساعدة"),
+        ("ur", "مدد کے ساتھ رضاکارانہ واپسی", "one term for it: اپنی مرضی سے وطن واپسی میں مدد"),
         ("ps", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("prs", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("ar", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
@@ -73,6 +76,19 @@ def occurrences(lang: str, pattern: str) -> list[str]:
 )
 def test_corrected_wording_does_not_come_back(lang, pattern, why):
     assert occurrences(lang, pattern) == [], why
+
+
+UNHCR_IN_ARABIC = "مفوضية الأمم المتحدة لشؤون اللاجئين (UNHCR"
+
+
+def test_arabic_names_unhcr_in_arabic_at_its_first_mention():
+    """UNHCR in Latin letters alone says nothing to many readers; the glossary's name comes first."""
+    latin_first = [
+        where
+        for where, text in texts("ar")
+        if "UNHCR" in text and not text[: text.index("UNHCR") + 5].endswith(UNHCR_IN_ARABIC)
+    ]
+    assert latin_first == []
 
 
 def test_dari_interface_asks_politely():
