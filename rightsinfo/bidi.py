@@ -44,6 +44,10 @@ ARABIC_PUNCTUATION = "\u060c\u061b\u061f\u06d4"  # ، ؛ ؟ ۔
 # A comma or semicolon followed by a space separates the items of a list: each item is isolated on
 # its own, so "BCHR, IDEAS, APC" reads in order from right to left.
 LIST_SEPARATORS = ",;"
+# ... except inside a postal address, which is one left-to-right phrase: a comma after a house number
+# ("Ruska 4, Belgrade", "Nemanjina 128d, …") or before a postcode ("…, 11000 Belgrade").
+HOUSE_NUMBER_BEFORE_COMMA = re.compile(r"[^\W\d_] \d+[^\W\d_]?$")
+ADDRESS_LOOKBACK_CHARACTERS = 16
 # Characters glued to the end of a run without a space ("C-808/18", "COVID-19", "50%").
 ATTACHED_CHARACTERS = set("0123456789-/.,:+%")
 TRAILING_PUNCTUATION = set("-/.,:+;!?")
@@ -82,7 +86,21 @@ def _breaks_run(text: str, index: int, bracket_depth: int = 0) -> bool:
         and character in LIST_SEPARATORS
         and index + 1 < len(text)
         and text[index + 1].isspace()
+        and not _inside_address(text, index)
     )
+
+
+def _inside_address(text: str, index: int) -> bool:
+    """Return whether the comma at ``index`` joins the parts of a postal address, not a list.
+
+    Split there, "Nemanjina 9, 11000 Belgrade" in a right-to-left sentence shows as "Belgrade 11000 ,9
+    Nemanjina", and a reader copies the court's address onto an envelope in that order.
+    """
+    following = text[index + 2 : index + 3]
+    if following.isascii() and following.isdigit():
+        return True
+    lookback = max(0, index - ADDRESS_LOOKBACK_CHARACTERS)
+    return HOUSE_NUMBER_BEFORE_COMMA.search(text, lookback, index) is not None
 
 
 def _balance_brackets(text: str, start: int, end: int) -> tuple[int, int]:

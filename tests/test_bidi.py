@@ -36,6 +36,13 @@ def test_each_name_of_a_comma_list_is_isolated_on_its_own():
     assert runs_of("IDEAS، جو UNHCR کی ساتھی تنظیم ہے") == ["IDEAS", "UNHCR"]
 
 
+def test_a_postal_address_stays_one_run_across_its_commas():
+    """A comma before a postcode or after a house number joins an address; a list still splits."""
+    assert runs_of("ولېږئ: Nemanjina 9, 11000 Belgrade. بیا") == ["Nemanjina 9, 11000 Belgrade"]
+    assert runs_of("پته: Ruska 4, Belgrade. ټیلیفون") == ["Ruska 4, Belgrade"]
+    assert runs_of("S1, S2 او BCHR, IDEAS") == ["S1", "S2", "BCHR", "IDEAS"]
+
+
 def test_a_comma_inside_a_names_brackets_does_not_split_the_name():
     name = "Asylum Office (Ministry of Interior, Border Police Directorate)"
     assert runs_of(f"{name} و") == [name]

@@ -159,6 +159,35 @@ def test_latin_runs_sit_in_the_order_of_the_right_to_left_text_at_360_px(site, p
     assert not problems, "\n".join(problems)
 
 
+# Postal addresses inside right-to-left sentences, and a page that shows each.
+ADDRESSES = {
+    "/{lang}/after-refusal/": "Nemanjina 9, 11000 Belgrade",
+    "/{lang}/children/": "Ruska 4, Belgrade",
+}
+
+
+@pytest.mark.parametrize("lang", RTL_PREFIXES)
+def test_a_postal_address_reads_left_to_right_inside_right_to_left_text(site, page, lang):
+    """Word by word on screen: "Nemanjina 9, 11000 Belgrade", never "Belgrade 11000 ,9 Nemanjina"."""
+    compared = 0
+    for template, address in ADDRESSES.items():
+        page.goto(site.base_url + template.format(lang=lang))
+        block = next(b for b in page.evaluate(BLOCKS_JS) if address in b["text"])
+        at = block["text"].index(address)
+        words = [(at + m.start(), at + m.end()) for m in re.finditer(r"\S+", address)]
+        boxes = page.evaluate(BOXES_JS, [block["index"], [list(word) for word in words]])
+        for (a_start, a_end), (b_start, b_end), a, b in zip(words, words[1:], boxes, boxes[1:], strict=False):
+            height = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+            if abs((a["top"] + a["bottom"]) - (b["top"] + b["bottom"])) / 2 > height / 2:
+                continue  # the address wraps here
+            compared += 1
+            text = block["text"]
+            assert b["left"] > a["right"] - SAME_LINE_TOLERANCE_PX, (
+                f"{template}: {text[a_start:a_end]!r} then {text[b_start:b_end]!r} are not left to right"
+            )
+    assert compared >= 3, "the addresses should be on one line for the most part"
+
+
 LIST_STYLE_JS = "() => getComputedStyle(document.querySelector('main ol')).listStyleType"
 
 

@@ -50,6 +50,23 @@ def phrase_is_whole_and_in_order(lines, phrase: str) -> bool:
     return False
 
 
+def phrase_reads_left_to_right_across_lines(lines, phrase: str) -> bool:
+    """Return whether each line shows its part of the phrase as one left-to-right piece, in phrase order.
+
+    A long phrase may wrap, so it is read line by line: every word is printed, and the words on one
+    line are a stretch of the phrase laid out from left to right.
+    """
+    wanted = phrase.split()
+    printed: list[str] = []
+    for words in lines:
+        present = [text for _left, _right, text in words if text in wanted]
+        if present and (printed or present[0] == wanted[0]):
+            printed += present[: len(wanted) - len(printed)]
+            if len(printed) == len(wanted):
+                break
+    return printed == wanted
+
+
 def names_read_right_to_left(lines, names: list[str]) -> bool:
     """Return whether some line shows the names in text order from right to left."""
     for words in lines:
@@ -81,6 +98,13 @@ def test_pashto_asylum_leaflet_keeps_serbian_terms_whole_and_lists_names_in_read
     for phrase in ("potvrda o registraciji", "tražilac azila", "Kancelarija za azil", "Upravni sud"):
         assert phrase_is_whole_and_in_order(lines, phrase), phrase
     assert names_read_right_to_left(lines, ["BCHR", "IDEAS", "APC"])
+
+
+@pytest.mark.parametrize("lang", ("ps", "prs", "ar", "ur"))
+def test_the_courts_postal_address_prints_in_its_own_order(real_client, tmp_path, lang):
+    """A reader copies it onto an envelope: "Nemanjina 9, 11000 Belgrade", not "Belgrade 11000 ,9 …"."""
+    lines = word_lines(get_pdf(real_client, f"/{lang}/after-refusal/leaflet.pdf"), tmp_path)
+    assert phrase_reads_left_to_right_across_lines(lines, "Nemanjina 9 11000 Belgrade")
 
 
 def test_urdu_directory_leaflet_reads_ideas_before_unhcr(real_client, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import PROJECT_DIR
 
@@ -16,7 +18,7 @@ TOPICS = (
     "asylum", "rights", "hungary-border", "after-pushback", "health", "emergency", "children",
     "trafficking", "family", "centres", "about",
 )  # fmt: skip
-CARDS = ("asylum", "doctor", "interpreter", "child", "call")
+CARDS = ("asylum", "doctor", "interpreter", "child", "call", "lawyer", "ambulance")
 
 
 def test_every_topic_page_exists_in_all_five_languages():
@@ -95,3 +97,39 @@ def test_every_page_names_sources_that_exist():
     for slug, versions in CONTENT.pages.items():
         for source in versions["en"].sources:
             assert source in CONTENT.sources, (slug, source)
+
+
+LAWYER_ADVICE = re.compile(r"(ask|contact|talk to|get) (for )?a lawyer", re.IGNORECASE)
+LEGAL_AID_LINES = ("tel:+381112457376", "tel:+381637047080", "tel:+381648246508")
+
+
+def test_every_page_that_says_get_a_lawyer_gives_a_legal_aid_number():
+    """'Ask a lawyer the same day' next to an 8-day deadline is no help without a number to call."""
+    pages = {slug: versions["en"].body for slug, versions in CONTENT.pages.items()}
+    missing = [slug for slug, body in pages.items() if LAWYER_ADVICE.search(body)]
+    missing = [slug for slug in missing if not any(line in pages[slug] for line in LEGAL_AID_LINES)]
+    assert missing == []
+
+
+def test_every_page_with_a_short_emergency_number_gives_its_full_form_and_the_emergency_page():
+    """A phone with a foreign SIM may not connect to 192/193/194; the full +381 11 form is the fallback."""
+    for slug, versions in CONTENT.pages.items():
+        body = versions["en"].body
+        for short in re.findall(r"\(tel:(19[234])\)", body):
+            assert f"tel:+38111{short}" in body, (slug, short)
+            assert "(../emergency/)" in body or slug == "emergency", slug
+
+
+# A number's caveat, worded once: each page that gives the number says it the same way.
+CAVEATS = {
+    "tel:+381117850000": "October 2018",  # ASTRA SOS: licensed and free in 2018 (S134); hours unknown
+    "tel:+381695657254": "UNHCR page that has no date",  # IDEAS airport line (S2, undated)
+    "tel:116000": "says calls are free",  # 116 000: ASTRA's word, not confirmed for foreign SIMs
+}
+
+
+@pytest.mark.parametrize("link", CAVEATS)
+def test_a_numbers_caveat_is_the_same_on_every_page(link):
+    pages = [(slug, " ".join(versions["en"].body.split())) for slug, versions in CONTENT.pages.items()]
+    without = [slug for slug, body in pages if link in body and CAVEATS[link] not in body]
+    assert without == []

@@ -15,7 +15,13 @@ from rightsinfo.site import connection
 
 ADDRESS = "fix-it@example.org"
 MAILTO = re.compile(r'<p class="report-mistake"><a href="(mailto:[^"]+)">([^<]+)</a></p>')
-READER_PAGES = ("/{lang}/asylum/", "/{lang}/organisations/astra/", "/{lang}/cards/")
+READER_PAGES = (
+    "/{lang}/asylum/",
+    "/{lang}/organisations/astra/",
+    "/{lang}/cards/",
+    "/{lang}/organisations/",
+    "/{lang}/guide.html",
+)
 
 
 @pytest.fixture(scope="module")

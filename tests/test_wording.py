@@ -16,6 +16,7 @@ from rightsinfo.content import read_content
 from rightsinfo.translation.catalogues import catalogue_paths
 
 CONTENT = read_content(PROJECT_DIR / "content")
+FAST_TRACK_IF = "lost the condition: the office must tell you IF you are on the fast track"
 
 
 def texts(lang: str) -> list[tuple[str, str]]:
@@ -54,10 +55,40 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("ur", "جن کی ٹریفکنگ ہوئی", "people are victims: جو انسانی ٹریفکنگ کا شکار ہوئے"),
         ("ur", "غیر سرکاری کیمپ", "informal camps are غیر رسمی کیمپ"),
         ("ur", r"[A-Za-z0-9]، \d", "a date or age right after a Latin name: put an Urdu word between"),
+        ("ps", "دفتر باید تاسو ته ووايي چې ستاسو قضیه", FAST_TRACK_IF),
+        ("prs", "دفتر باید به شما بگوید که قضیهٔ شما", FAST_TRACK_IF),
+        ("ur", "بتانا ہوتا ہے کہ آپ کا کیس اس", FAST_TRACK_IF),
+        ("prs", "فیصلهٔ کتبی دربارهٔ بازداشت خود بگیرید", "the authority's duty: داده شود"),
+        ("ur", "مجھے پناہ کی درخواست دینی ہے", "ask for asylum, as in Serbian: مجھے پناہ مانگنی ہے"),
+        ("ar", "في الخارج", "reads 'abroad': a clinic outside the centre is خارج المركز"),
+        ("ps", "زه توقیف|تاسو توقیف پاتې", "'I am detention': write په توقیف کې"),
+        ("prs", "من بازداشت هستم", "'I am detention': write من در بازداشت هستم"),
+        ("prs", "پس فرستاد", "one term for pushback: پوش‌بک"),
+        ("ps", "ژوندی وتلی یم|ساتل شوی یم|ټپي یا ناروغ یم", "masculine only: write که تاسو … یاست"),
+        ("ur", "پناہ گزینوں کا سرکاری ادارہ", "reads like UNHCR: سربیا کی حکومت کا پناہ گزینوں کا محکمہ"),
+        ("ar", "العودة الطوعية المساعَدة", "one term for assisted voluntary return: العودة الطوعية بمساعدة"),
+        ("ur", "مدد کے ساتھ رضاکارانہ واپسی", "one term for it: اپنی مرضی سے وطن واپسی میں مدد"),
+        ("ps", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
+        ("prs", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
+        ("ar", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
+        ("ur", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
     ],
 )
 def test_corrected_wording_does_not_come_back(lang, pattern, why):
     assert occurrences(lang, pattern) == [], why
+
+
+UNHCR_IN_ARABIC = "مفوضية الأمم المتحدة لشؤون اللاجئين (UNHCR"
+
+
+def test_arabic_names_unhcr_in_arabic_at_its_first_mention():
+    """UNHCR in Latin letters alone says nothing to many readers; the glossary's name comes first."""
+    latin_first = [
+        where
+        for where, text in texts("ar")
+        if "UNHCR" in text and not text[: text.index("UNHCR") + 5].endswith(UNHCR_IN_ARABIC)
+    ]
+    assert latin_first == []
 
 
 def test_dari_interface_asks_politely():
