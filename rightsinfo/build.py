@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -228,11 +227,11 @@ def write_database(
             {"key": "content_version", "value": version},
             {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
             {"key": "catalogue_dir", "value": catalogue_dir},
-            # For the /translators/ page, which reads it instead of every file on every request.
-            {"key": "translation_status", "value": json.dumps(stored_progress(content, translations_dir))},
         ],
         pk="key",
     )
+    # For the /translators/ page, which reads this row instead of every file on every request.
+    db["translation_status"].insert({"id": 1, "status": stored_progress(content, translations_dir)})
     db["pages"].insert_all(pages, pk=("lang", "slug"))
     db["organisations"].insert_all(organisations, pk="id")
     db["organisation_text"].insert_all(texts, pk=("org_id", "lang"))

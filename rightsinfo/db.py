@@ -214,3 +214,8 @@ def sources(conn: sqlite3.Connection, ids: list[str] | None = None) -> list[dict
 def meta(conn: sqlite3.Connection) -> dict[str, str]:
     """Return the build's metadata (content version, build time)."""
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def translation_status(conn: sqlite3.Connection) -> dict:
+    """Return what the build stored for the translators' page (``translation.progress.stored_progress``)."""
+    return conn.execute("SELECT status FROM translation_status").fetchone()[0]

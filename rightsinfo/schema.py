@@ -50,6 +50,10 @@ CREATE TABLE organisations (
    unconfirmed JSON,
    contacts JSON
 );
+CREATE TABLE translation_status (
+   id INTEGER PRIMARY KEY,
+   status JSON
+);
 """
 
 

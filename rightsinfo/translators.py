@@ -6,8 +6,6 @@ content file and catalogue; only "review due", which depends on today, is worked
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, g
 
 from rightsinfo import clock, db, i18n
@@ -22,7 +20,7 @@ bp = Blueprint("translators", __name__)
 def status_page():
     """Show status per language: outdated, missing and review-due pages, and the glossary."""
     g.language = i18n.language_by_prefix()[i18n.ENGLISH]
-    stored = json.loads(db.meta(connection())["translation_status"])
+    stored = db.translation_status(connection())
     progress = {prefix: LanguageStatus(**item) for prefix, item in stored["languages"].items()}
     with_review_due(progress, clock.today(), current_app.config["REVIEW_DUE_AFTER_DAYS"])
     rows = [
