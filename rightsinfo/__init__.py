@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     site.init_app(app, site.Site(database, assets, cache, factory=create_app))
 
     from rightsinfo import (
+        alerts,
         cli,
         directory,
         errors,
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     feedback.init_app(app)
+    alerts.init_app(app)
     for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing):
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)

@@ -1,0 +1,84 @@
+"""An alert in a page saved for offline use disappears after its end date by the phone's own date.
+
+The reader saves English while an alert is in force, the server is killed, and the browser's clock
+(Playwright's page clock, not the server's) moves on: the saved page still shows the alert on its last
+day and hides it the day after. The server's day is fixed by its ``TODAY`` setting, so the test reads
+the same next year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from browser import Server, SiteDirs, build, copy_real_site, wait_for
+
+pytestmark = pytest.mark.browser
+
+SERVER_DAY = "2031-03-10"
+LAST_DAY = "2031-03-14"
+ALERT_TEXT = "The fixture office is closed this week (browser test)."
+READY_TIMEOUT_SECONDS = 60.0
+STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offline-state')"
+ALERT_SHOWN = """() => {
+  const alert = document.querySelector('[data-alert-ends]');
+  const box = document.querySelector('[data-alerts]');
+  return {alert: Boolean(alert) && !alert.hidden && alert.offsetHeight > 0,
+          box: Boolean(box) && !box.hidden && box.offsetHeight > 0};
+}"""
+ALERT = f"""starts: {SERVER_DAY}
+ends: {LAST_DAY}
+concerns: site
+source: S140
+text:
+  en:
+    text: {ALERT_TEXT}
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> SiteDirs:
+    """The real content with one alert about the whole site, served as on ``SERVER_DAY``."""
+    dirs = copy_real_site(tmp_path_factory.mktemp("alerts-site"), TODAY=SERVER_DAY)
+    (dirs.content / "alerts").mkdir(exist_ok=True)
+    (dirs.content / "alerts" / "browser-test.yaml").write_text(ALERT, encoding="utf-8")
+    build(dirs)
+    return dirs
+
+
+@pytest.fixture(scope="module")
+def server(site) -> Iterator[Server]:
+    """gunicorn serving the site; the test kills it to go offline."""
+    with Server(site) as running:
+        yield running
+
+
+def reload_at(page, moment: str, url: str) -> dict:
+    """Set the phone's clock, open ``url`` again and return whether the alert and its box show."""
+    page.context.clock.set_fixed_time(moment)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page.evaluate(ALERT_SHOWN)
+
+
+def test_a_saved_alert_disappears_offline_the_day_after_it_ends(server, chromium):
+    context = chromium.new_context(service_workers="allow")
+    try:
+        context.clock.set_fixed_time(f"{SERVER_DAY}T10:00:00")
+        page = context.new_page()
+        home = f"{server.base_url}/en/"
+        page.goto(home)
+        assert ALERT_TEXT in page.inner_text("main")
+        assert page.evaluate(ALERT_SHOWN) == {"alert": True, "box": True}
+        wait_for(page, f"{STATE} === 'ready'", READY_TIMEOUT_SECONDS, "the pack saved")
+        topic = page.evaluate("document.querySelector('.topics a').href")
+        server.stop()  # offline from here on: every page comes from the saved pack
+
+        assert reload_at(page, f"{LAST_DAY}T23:30:00", home) == {"alert": True, "box": True}
+        assert ALERT_TEXT in page.content()  # the saved page, not a server's answer
+        assert reload_at(page, f"{LAST_DAY}T23:30:00", topic) == {"alert": True, "box": True}
+        assert reload_at(page, "2031-03-15T00:30:00", home) == {"alert": False, "box": False}
+        assert reload_at(page, "2031-03-15T00:30:00", topic) == {"alert": False, "box": False}
+        assert reload_at(page, "2031-04-20T12:00:00", home) == {"alert": False, "box": False}
+    finally:
+        context.close()
