@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory,
         errors,
         feedback,
+        feeds,
         guide,
         i18n,
         leaflets,
@@ -55,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     feedback.init_app(app)
     alerts.init_app(app)
-    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing):
+    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing, feeds):
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
     serving.install(app, cache)
