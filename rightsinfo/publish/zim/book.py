@@ -102,7 +102,7 @@ def left_out_urls(lang: str) -> set[str]:
         url_for("search.results", lang=lang),
         url_for("guide.guide", lang=lang),
     }
-    scripts = ("offline.js", "search.js", "listen.js")
+    scripts = ("offline.js", "search.js", "listen.js", "alerts.js")  # alerts say "Valid until …" instead
     return urls | {assets.url(name) for name in scripts if name in assets.urls}
 
 
