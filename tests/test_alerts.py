@@ -7,6 +7,8 @@ about the page alpha and one about the organisation clinic. Each test sets the d
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import shutil
 import subprocess
@@ -183,12 +185,23 @@ def test_a_good_alert_of_ninety_days_builds(site_dirs):
     assert (alerts["long"].ends - alerts["long"].starts).days == 90
 
 
-def test_the_guide_prints_alerts_in_force_with_their_last_day_and_no_script(site_dirs):
-    html = text_of(client_on(site_dirs, ALL_IN_FORCE), "/en/guide.html")
+def test_the_guide_prints_alerts_in_force_with_their_last_day_and_their_script_inline(site_dirs):
+    response = client_on(site_dirs, ALL_IN_FORCE).get("/en/guide.html")
+    html = response.get_data(as_text=True)
     assert SITE_TEXT in html and PAGE_TEXT in html
     assert "Valid until 30 Sep 2024." in html
-    assert "<script" not in html
-    assert "data-alerts" not in text_of(client_on(site_dirs, "2025-01-01"), "/en/guide.html")
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    assert len(scripts) == 1 and " src=" not in html
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+    assert f"script-src 'sha256-{digest}'" in html  # the file's own policy, for when it is opened offline
+
+
+def test_a_guide_without_alerts_holds_no_script_and_allows_none(site_dirs):
+    response = client_on(site_dirs, "2025-01-01").get("/en/guide.html")
+    html = response.get_data(as_text=True)
+    assert "data-alerts" not in html and "<script" not in html
+    assert "script-src" not in response.headers["Content-Security-Policy"] and "script-src" not in html
 
 
 def test_a_leaflet_prints_the_alerts_of_its_page_with_their_last_day(site_dirs):

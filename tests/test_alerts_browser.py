@@ -82,3 +82,39 @@ def test_a_saved_alert_disappears_offline_the_day_after_it_ends(server, chromium
         assert reload_at(page, "2031-04-20T12:00:00", home) == {"alert": False, "box": False}
     finally:
         context.close()
+
+
+def test_the_guide_file_hides_its_alerts_by_the_phones_date(site_dirs, chromium, tmp_path):
+    from conftest import make_app
+
+    from rightsinfo.build import build_site
+
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    response = make_app(site_dirs, TODAY="2024-09-15").test_client().get("/en/guide.html")
+    guide = tmp_path / "rightsinfo-en.html"
+    guide.write_bytes(response.data)
+    context = chromium.new_context()
+    blocked = []
+    try:
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: blocked.append(message.text) if "Content Security" in message.text else None,
+        )
+        shown = """() => Array.from(document.querySelectorAll('[data-alert-ends]'))
+                      .filter((alert) => alert.offsetHeight > 0).map((alert) => alert.dataset.alertEnds)"""
+        seen = {}
+        for day in ("2024-09-16", "2024-09-21", "2024-10-20", "2024-10-21"):
+            context.clock.set_fixed_time(f"{day}T12:00:00")
+            page.goto(guide.as_uri())
+            seen[day] = sorted(page.evaluate(shown))
+        assert seen == {
+            "2024-09-16": ["2024-09-20", "2024-09-30", "2024-10-20"],
+            "2024-09-21": ["2024-09-30", "2024-10-20"],
+            "2024-10-20": ["2024-10-20"],
+            "2024-10-21": [],
+        }
+        assert page.evaluate("document.querySelector('[data-alerts]').hidden")
+        assert not blocked, blocked  # the inline script runs by its hash; nothing else is asked to
+    finally:
+        context.close()
