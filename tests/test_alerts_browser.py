@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from browser import Server, SiteDirs, build, copy_real_site, wait_for
+from test_accessibility import AXE_OPTIONS, MIN_TAP_TARGET_PX, SMALL_TARGETS_JS
 
 pytestmark = pytest.mark.browser
 
 SERVER_DAY = "2031-03-10"
 LAST_DAY = "2031-03-14"
 ALERT_TEXT = "The fixture office is closed this week (browser test)."
+PAGE_ALERT_TEXT = "The fixture desk has moved (browser test)."
 READY_TIMEOUT_SECONDS = 60.0
+NARROW_VIEWPORT = {"width": 320, "height": 640}
 STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offline-state')"
 ALERT_SHOWN = """() => {
   const alert = document.querySelector('[data-alert-ends]');
@@ -42,6 +46,10 @@ def site(tmp_path_factory) -> SiteDirs:
     dirs = copy_real_site(tmp_path_factory.mktemp("alerts-site"), TODAY=SERVER_DAY)
     (dirs.content / "alerts").mkdir(exist_ok=True)
     (dirs.content / "alerts" / "browser-test.yaml").write_text(ALERT, encoding="utf-8")
+    page_alert = ALERT.replace("concerns: site", "concerns: {page: asylum}").replace(
+        ALERT_TEXT, PAGE_ALERT_TEXT
+    )
+    (dirs.content / "alerts" / "browser-test-asylum.yaml").write_text(page_alert, encoding="utf-8")
     build(dirs)
     return dirs
 
@@ -51,6 +59,28 @@ def server(site) -> Iterator[Server]:
     """gunicorn serving the site; the test kills it to go offline."""
     with Server(site) as running:
         yield running
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "ur"])
+def test_pages_with_alerts_pass_axe_at_320_px_with_big_enough_targets(server, chromium, lang):
+    server.ensure_running()
+    context = chromium.new_context(viewport=NARROW_VIEWPORT, service_workers="block")
+    context.clock.set_fixed_time(f"{SERVER_DAY}T10:00:00")  # the phone agrees the alerts are in force
+    try:
+        page = context.new_page()
+        failures = []
+        for path in (f"/{lang}/", f"/{lang}/asylum/"):
+            page.goto(server.base_url + path)
+            assert page.locator("[data-alerts]").is_visible(), path
+            results = Axe().run(page, options=AXE_OPTIONS)
+            if results.violations_count:
+                failures.append(f"{path}:\n{results.generate_report()}")
+            failures += [f"{path}: {small}" for small in page.evaluate(SMALL_TARGETS_JS, MIN_TAP_TARGET_PX)]
+            if page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
+                failures.append(f"{path}: scrolls sideways")
+        assert not failures, "\n".join(failures)
+    finally:
+        context.close()
 
 
 def reload_at(page, moment: str, url: str) -> dict:
