@@ -101,3 +101,8 @@ def test_the_next_build_dates_only_what_changed(site_dirs):
     ]
     assert entries[0] is changed[0]  # newest first
     assert "New page: How do I ask for help?" in {entry.title for entry in entries}
+
+
+@pytest.mark.parametrize("url", ["/xx/alerts.atom", "/en/alerts.atom/", "/en/changes.atom", "/alerts.atom"])
+def test_a_feed_address_that_does_not_exist_is_a_404_not_a_500(client, url):
+    assert client.get(url, follow_redirects=True).status_code == 404
