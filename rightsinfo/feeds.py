@@ -34,11 +34,10 @@ ITEM_ENDPOINTS = {
 }
 
 
-def new_feed(endpoint: str, title: str, lang: str):
-    """Return a feed with its id, title, own address and this site as its only link and author."""
+def new_feed(address: str, title: str, lang: str):
+    """Return a feed whose id is its own public address, with this site as its only link and author."""
     from feedgen.feed import FeedGenerator  # here, not above: only a feed request needs it (and lxml)
 
-    address = public_url(url_for(endpoint, **({"lang": lang} if endpoint == "feeds.alerts" else {})))
     feed = FeedGenerator()
     feed.id(address)
     feed.title(title)
@@ -84,11 +83,12 @@ def alert_notice(alert: dict, lang: str) -> str:
 @bp.get("/<lang>/alerts.atom")
 def alerts(lang: str) -> Response:
     """Return today's alerts in a language as an Atom feed, newest first."""
-    feed = new_feed("feeds.alerts", _("Rights in Serbia: important news"), lang)
+    address = public_url(url_for("feeds.alerts", lang=lang))
+    feed = new_feed(address, _("Rights in Serbia: important news"), lang)
     changed = db.change_times(connection(), "alert")
     for alert in reversed(db.alerts_in_force(connection(), lang, clock.today().isoformat())):
         entry = feed.add_entry()
-        entry.id(f"{public_url(url_for('feeds.alerts', lang=lang))}#{alert['id']}")
+        entry.id(f"{address}#{alert['id']}")
         entry.title(alert["text"])
         entry.link(href=alert_address(alert, lang), rel="alternate", type="text/html")
         entry.published(alert["starts"] + MIDNIGHT_UTC)
@@ -106,12 +106,13 @@ def alerts(lang: str) -> Response:
 @bp.get("/changes.atom")
 def changes() -> Response:
     """Return the newest changes of pages and records as an Atom feed, in English."""
-    feed = new_feed("feeds.changes", "Rights in Serbia: changes", i18n.ENGLISH)
+    address = public_url(url_for("feeds.changes"))
+    feed = new_feed(address, "Rights in Serbia: changes", i18n.ENGLISH)
     for change in reversed(db.content_changes(connection(), CHANGES_MAX_ENTRIES)):
         endpoint, key = ITEM_ENDPOINTS[change["kind"]]
         values = {"lang": i18n.ENGLISH, **({key: change["id"]} if key else {})}
         entry = feed.add_entry()
-        entry.id(f"{public_url(url_for('feeds.changes'))}#{change['kind']}-{change['id']}")
+        entry.id(f"{address}#{change['kind']}-{change['id']}")
         verb = "New" if change["change"] == NEW else "Changed"
         entry.title(f"{verb} {change['kind']}: {change['title']}")
         entry.link(href=public_url(url_for(endpoint, **values)), rel="alternate", type="text/html")
