@@ -213,3 +213,17 @@ def test_a_leaflet_prints_the_alerts_of_its_page_with_their_last_day(site_dirs):
     assert "moved to the second floor." in text
     assert "Valid until 20 Oct 2024." in " ".join(text.split())
     assert "no new patients" not in text
+
+
+def test_the_directory_and_pack_leaflets_print_every_alert_in_force(site_dirs):
+    client = client_on(site_dirs, ALL_IN_FORCE)
+    for url in ("/en/organisations/leaflet.pdf", "/en/print/pack.pdf?topics=beta&topics=organisations"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = " ".join(
+            subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True)
+            .stdout.decode()
+            .split()
+        )
+        assert "The fixture clinic sees no new patients this week." in text, url
+        assert "Valid until 20 Sep 2024." in text, url
