@@ -39,10 +39,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     site.init_app(app, site.Site(database, assets, cache, factory=create_app))
 
     from rightsinfo import (
+        alerts,
         cli,
         directory,
         errors,
         feedback,
+        feeds,
         guide,
         i18n,
         leaflets,
@@ -58,7 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     feedback.init_app(app)
-    blueprint_modules = (pages, directory, search, offline, translators, guide, leaflets, sharing)
+    alerts.init_app(app)
+    blueprint_modules = (pages, directory, search, offline, translators, guide, leaflets, sharing, feeds)
     for blueprint_module in blueprint_modules:
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)

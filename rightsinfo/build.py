@@ -16,9 +16,10 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
-from rightsinfo import schema, search_index
+from rightsinfo import changes, schema, search_index
 from rightsinfo.bidi import isolate_page_html
 from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
@@ -26,9 +27,13 @@ from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
 from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.translation.progress import CURRENT, OUTDATED, UPDATING, freshness, stored_progress
-from rightsinfo.translation.shape import translation_problems
+from rightsinfo.translation.shape import facts_differ, translation_problems
 
 CATALOGUE_VERSIONS_KEPT = 3
+ALERT_COLUMNS = {
+    **dict.fromkeys(("id", "lang", "text", "text_lang", "status", "starts", "ends"), str),
+    **dict.fromkeys(("concerns", "target", "source", "source_date"), str),
+}
 
 
 @dataclass(frozen=True)
@@ -210,8 +215,52 @@ def emergency_rows(content: Content) -> list[dict]:
     ]
 
 
+def alert_rows(content: Content) -> list[dict]:
+    """Return one row per alert and language; a translation with other numbers is not shown."""
+    rows = []
+    for alert in content.alerts:
+        english = alert.text[ENGLISH]["text"]
+        for lang in LOCALE_BY_PREFIX:
+            entry = alert.text.get(lang)
+            status = "source" if lang == ENGLISH else (entry["status"] if entry else "missing")
+            if entry and lang != ENGLISH and facts_differ(escape(english), escape(entry["text"])):
+                entry, status = None, UPDATING  # never an old number: today's English, with a notice
+            rows.append(
+                {
+                    "id": alert.id,
+                    "lang": lang,
+                    "text": (entry or alert.text[ENGLISH])["text"],
+                    "text_lang": lang if entry else ENGLISH,
+                    "status": status,
+                    "starts": alert.starts.isoformat(),
+                    "ends": alert.ends.isoformat(),
+                    "concerns": alert.concerns,
+                    "target": alert.target,
+                    "source": alert.source,
+                    "source_date": alert.source_date,
+                }
+            )
+    return rows
+
+
+def write_changes(db, tables: dict[str, list[dict]], previous_database: Path | None, built_at: str) -> None:
+    """Record what is new or changed since the database being served, for the changes feed."""
+    previous = changes.previous_changes(previous_database) if previous_database else {}
+    rows = changes.change_rows(changes.content_items(tables), previous, built_at)
+    db[changes.CHANGES_TABLE].create(
+        {"kind": str, "id": str, "title": str, "fingerprint": str, "change": str, "changed_at": str},
+        pk=("kind", "id"),
+    )
+    db[changes.CHANGES_TABLE].insert_all(rows)
+
+
 def write_database(
-    path: Path, content: Content, version: str, catalogue_dir: str, translations_dir: Path
+    path: Path,
+    content: Content,
+    version: str,
+    catalogue_dir: str,
+    translations_dir: Path,
+    previous: Path | None = None,
 ) -> int:
     """Write every table into a new database file; return the number of page rows."""
     import sqlite_utils  # here, not above: a serving worker imports this module but never builds
@@ -220,12 +269,13 @@ def write_database(
     if problems:
         raise ContentError(problems)
     organisations, texts = organisation_rows(content)
+    built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     db = sqlite_utils.Database(path)
     schema.create_tables_with_json(db.conn)
     db["meta"].insert_all(
         [
             {"key": "content_version", "value": version},
-            {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+            {"key": "built_at", "value": built_at},
             {"key": "catalogue_dir", "value": catalogue_dir},
         ],
         pk="key",
@@ -235,8 +285,18 @@ def write_database(
     db["pages"].insert_all(pages, pk=("lang", "slug"))
     db["organisations"].insert_all(organisations, pk="id")
     db["organisation_text"].insert_all(texts, pk=("org_id", "lang"))
-    db["cards"].insert_all(card_rows(content), pk=("id", "lang"))
-    db["emergency"].insert_all(emergency_rows(content), pk=("id", "lang"))
+    tables = {"pages": pages, "organisations": organisations, "organisation_text": texts}
+    tables |= {
+        "cards": card_rows(content),
+        "emergency": emergency_rows(content),
+        "alerts": alert_rows(content),
+    }
+    db["cards"].insert_all(tables["cards"], pk=("id", "lang"))
+    db["emergency"].insert_all(tables["emergency"], pk=("id", "lang"))
+    # Created even when empty: no alerts is the usual state, and the queries still find the table.
+    db["alerts"].create(ALERT_COLUMNS, pk=("id", "lang"))
+    db["alerts"].insert_all(tables["alerts"])
+    write_changes(db, tables, previous, built_at)
     db["sources"].insert_all(
         [
             {
@@ -301,7 +361,10 @@ def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) ->
         temp_db = Path(temp_name)
         try:
             temp_db.unlink()
-            page_count = write_database(temp_db, content, version, catalogue_dir.name, translations_dir)
+            served = instance_dir / DATABASE_NAME
+            page_count = write_database(
+                temp_db, content, version, catalogue_dir.name, translations_dir, served
+            )
             catalogues_root.mkdir(exist_ok=True)
             if not catalogue_dir.exists():
                 staging.rename(catalogue_dir)

@@ -219,3 +219,33 @@ def meta(conn: sqlite3.Connection) -> dict[str, str]:
 def translation_status(conn: sqlite3.Connection) -> dict:
     """Return what the build stored for the translators' page (``translation.progress.stored_progress``)."""
     return conn.execute("SELECT status FROM translation_status").fetchone()[0]
+
+
+def alerts_in_force(
+    conn: sqlite3.Connection, lang: str, day: str, concerns: str | None = None, target: str | None = None
+) -> list[dict]:
+    """Return the alerts in force on ``day`` (ISO) in a language, newest first: all of them, or those
+    about the whole site and about one page or organisation when ``concerns`` and ``target`` are given."""
+    rows = _rows(
+        conn.execute(
+            "SELECT * FROM alerts WHERE lang = ? AND starts <= ? AND ends >= ? ORDER BY starts DESC, id",
+            (lang, day, day),
+        )
+    )
+    if concerns is None:
+        return rows
+    return [
+        row
+        for row in rows
+        if row["concerns"] == "site" or (row["concerns"], row["target"]) == (concerns, target)
+    ]
+
+
+def content_changes(conn: sqlite3.Connection, limit: int) -> list[dict]:
+    """Return the most recent changes of pages and records, newest first."""
+    return _rows(conn.execute("SELECT * FROM changes ORDER BY changed_at DESC, kind, id LIMIT ?", (limit,)))
+
+
+def change_times(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
+    """Return when each item of one kind last changed (id → ISO time of the build)."""
+    return dict(conn.execute("SELECT id, changed_at FROM changes WHERE kind = ?", (kind,)).fetchall())

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from rightsinfo import db
+from rightsinfo import alerts, db
 from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.site import build, connection, current_site
@@ -54,10 +54,11 @@ def css_hash() -> str:
     return base64.b64encode(hashlib.sha256(guide_css().encode()).digest()).decode()
 
 
-def content_security_policy() -> str:
-    """Return the guide's policy: nothing may load or run, except its one inline style, by hash."""
+def content_security_policy(script_hash: str | None = None) -> str:
+    """Return the guide's policy: nothing may load or run but its inline style (and alert script), by hash."""
+    script = f"; script-src 'sha256-{script_hash}'" if script_hash else ""
     return (
-        f"default-src 'none'; style-src 'sha256-{css_hash()}'; "
+        f"default-src 'none'; style-src 'sha256-{css_hash()}'{script}; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     )
 
@@ -225,8 +226,12 @@ def guide(lang: str):
     cited |= {org["source"] for org in organisations} | {s for org in organisations for s in org["sources"]}
     icons = {page["icon"] for page in pages} | {card["icon"] for card in cards}
     icons |= {"emergency", "organisations", "cards"}
+    # Alerts hide themselves by the phone's date, by a script the guide holds only while it holds one.
+    alert_script_hash = alerts.script_hash() if alerts.alerts_for() else None
     response = render_page(
         "guide.html",
+        alert_script=alerts.script_text() if alert_script_hash else None,
+        alert_script_hash=alert_script_hash,
         css=guide_css(),
         css_hash=css_hash(),
         sprite=icon_symbols(icons),
@@ -239,6 +244,6 @@ def guide(lang: str):
         sources_up_to=newest_date(page["sources_up_to"] for page in pages),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
     )
-    response.headers["Content-Security-Policy"] = content_security_policy()
+    response.headers["Content-Security-Policy"] = content_security_policy(alert_script_hash)
     response.headers["Content-Disposition"] = f'attachment; filename="{FILENAME_TEMPLATE.format(lang=lang)}"'
     return response

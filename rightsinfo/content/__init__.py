@@ -8,13 +8,15 @@ an editor sees every mistake in one run.
 The package: ``problems`` (collecting problems that name file and line), ``models`` (the records
 read), ``fields`` (typed fields from YAML, each problem placed on its line), ``pages`` (Markdown pages
 with front matter), ``records`` (sources, emergency numbers, organisations and cards) and
-``typed_text`` (what translators never type: direction marks, phone numbers in other digits).
+``typed_text`` (what translators never type: direction marks, phone numbers in other digits) and
+``alerts`` (short news with a required end date).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rightsinfo.content.alerts import Alert, read_alerts
 from rightsinfo.content.models import (
     Card,
     Contact,
@@ -31,8 +33,9 @@ from rightsinfo.content.records import read_card, read_emergency, read_organisat
 from rightsinfo.content.typed_text import check_typed_text
 
 __all__ = [
-    "FRONT_MATTER_PATTERN", "RESERVED_SLUGS", "Card", "Contact", "Content", "ContentError", "EmergencyNumber",
-    "Organisation", "Page", "Problems", "Source", "read_content", "read_page", "substance_fingerprint",
+    "FRONT_MATTER_PATTERN", "RESERVED_SLUGS", "Alert", "Card", "Contact", "Content", "ContentError",
+    "EmergencyNumber", "Organisation", "Page", "Problems", "Source", "read_content", "read_page",
+    "substance_fingerprint",
 ]  # fmt: skip
 
 
@@ -52,7 +55,8 @@ def read_content(content_dir: Path) -> Content:
         for path in sorted((content_dir / "cards").glob("*.yaml"))
         if (card := read_card(path, problems)) is not None
     ]
+    alerts = read_alerts(content_dir / "alerts", sources, pages, organisations, problems)
     check_typed_text(content_dir, pages, emergency, organisations, problems)
     problems.raise_if_any()
     cards.sort(key=lambda card: (card.order, card.id))
-    return Content(sources, emergency, pages, organisations, cards)
+    return Content(sources, emergency, pages, organisations, cards, alerts)

@@ -98,6 +98,16 @@ class FieldReader:
         return value
 
 
+def mapping_reader(path: Path, problems: Problems) -> FieldReader | None:
+    """Return a reader of a file of 'key: value' lines, or None (the problem recorded) if it is not one."""
+    data = load_yaml(path, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(path, "must be 'key: value' lines")
+        return None
+    return FieldReader(data, path, path.read_text(encoding="utf-8"), problems)
+
+
 def check_source_ids(reader: FieldReader, key: str, ids: list[str], sources: dict) -> None:
     """Record every source number in ``ids`` that sources.yaml does not list."""
     for source_id in ids:

@@ -114,6 +114,7 @@ class Content:
     pages: dict[str, dict[str, Page]]
     organisations: list[Organisation]
     cards: list[Card]
+    alerts: list = field(default_factory=list)  # content.alerts.Alert, read after pages and records
 
 
 def substance_fingerprint(*texts: str) -> str:

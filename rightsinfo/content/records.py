@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key, load_yaml
+from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key, load_yaml, mapping_reader
 from rightsinfo.content.models import Card, Contact, EmergencyNumber, Organisation, Source
 from rightsinfo.content.problems import Problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX, format_day, get_language
@@ -153,25 +153,25 @@ def read_hours(reader: FieldReader) -> list[dict]:
     return hours
 
 
-def read_text_by_language(reader: FieldReader) -> dict[str, dict]:
-    """Read an organisation's per-language text; English is required."""
+def read_text_by_language(reader: FieldReader, key: str = "summary") -> dict[str, dict]:
+    """Read per-language text under ``key`` (a summary, an alert's text); English is required."""
     raw = reader.data.get("text") or {}
     if not isinstance(raw, dict) or not isinstance(raw.get(ENGLISH), dict):
-        reader.problem("text", "'text' must give at least 'en: {summary: …}'")
+        reader.problem("text", f"'text' must give at least 'en: {{{key}: …}}'")
         return {}
     text = {}
     for lang, entry in raw.items():
         if lang not in LOCALE_BY_PREFIX:
             reader.problem("text", f"'text': unknown language '{lang}'")
             continue
-        if not isinstance(entry, dict) or not str(entry.get("summary") or "").strip():
-            reader.problem("text", f"'text' for '{lang}' needs a 'summary'")
+        if not isinstance(entry, dict) or not str(entry.get(key) or "").strip():
+            reader.problem("text", f"'text' for '{lang}' needs a '{key}'")
             continue
         status = entry.get("status", "reviewed" if lang == ENGLISH else "draft")
         if status not in TRANSLATION_STATUSES:
             reader.problem("status", f"'status' must be one of: {' '.join(TRANSLATION_STATUSES)}")
             status = "draft"
-        text[lang] = {"summary": str(entry["summary"]).strip(), "status": status}
+        text[lang] = {key: str(entry[key]).strip(), "status": status}
     return text
 
 
@@ -235,12 +235,10 @@ def read_organisation(path: Path, sources: dict, problems: Problems) -> Organisa
 
 def read_card(path: Path, problems: Problems) -> Card | None:
     """Read one 'show this' card."""
-    data = load_yaml(path, problems)
-    if not isinstance(data, dict):
-        if data is not None:
-            problems.add(path, "must be 'key: value' lines")
+    reader = mapping_reader(path, problems)
+    if reader is None:
         return None
-    reader = FieldReader(data, path, path.read_text(encoding="utf-8"), problems)
+    data = reader.data
     sr_latn = reader.text_field("sr_latn")
     sr_cyrl = reader.text_field("sr_cyrl")
     icon = reader.choice_field("icon", ICONS, "rights")

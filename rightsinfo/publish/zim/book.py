@@ -35,6 +35,7 @@ from flask.cli import with_appcontext
 from PIL import Image
 
 from rightsinfo import db, i18n
+from rightsinfo.assets import STATIC_DIR
 from rightsinfo.config import placeholder_address_warning
 from rightsinfo.publish.crawl import CrawlError, Pending, crawl, file_for_url, in_fresh_context, with_bar
 from rightsinfo.publish.export import leaflet_urls
@@ -47,7 +48,7 @@ from rightsinfo.templating import public_url
 # Kiwix wants the language as ISO 639-3; Babel knows only the two-letter codes the site uses.
 ISO_639_3_BY_PREFIX = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
 ILLUSTRATION_SIZE_PX = 48
-ICON_PATH = Path(__file__).parents[2] / "static" / "icon-192.png"
+ICON_PATH = STATIC_DIR / "icon-192.png"
 DESCRIPTION_MAX_CHARS = 80  # Kiwix's limit; the whole sentence goes into LongDescription
 CLAUSE_BREAK = re.compile(r"[,،]")
 TAGS = "_category:other;_ftindex:yes;_pictures:yes;_videos:no;_details:yes"
@@ -82,7 +83,7 @@ def left_out_urls(lang: str) -> set[str]:
         url_for("search.results", lang=lang),
         url_for("guide.guide", lang=lang),
     }
-    scripts = ("offline.js", "search.js", "listen.js")
+    scripts = ("offline.js", "search.js", "listen.js", "alerts.js")  # alerts say "Valid until …" instead
     return urls | {assets.url(name) for name in scripts if name in assets.urls}
 
 
