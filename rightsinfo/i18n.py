@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from babel import Locale, negotiate_locale
 from flask_babel import Domain, get_babel
 
+from rightsinfo.config import languages_file
 from rightsinfo.locale_facts import (
     DateShapes,
     ListPatterns,
@@ -35,19 +38,44 @@ from rightsinfo.partial_date import PartialDate
 
 ENGLISH = "en"
 
-# URL prefix → Babel locale identifier. The order is the order of the language chooser.
-LOCALE_BY_PREFIX: dict[str, str] = {
-    "en": "en",
-    "ps": "ps",
-    "prs": "fa_AF",
-    "ar": "ar",
-    "ur": "ur",
-}
 
-# Accept-Language tags that Babel's negotiation cannot map to a prefix by itself: a Dari reader's
-# browser says Persian (fa, fa-AF), never prs. Regional tags of our languages (ps-AF, ur-PK, ar-EG)
-# fall back to their base language without an alias.
-ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {"fa": "prs", "fa-af": "prs", "fa-ir": "prs"}
+@dataclass(frozen=True)
+class LanguageEntry:
+    """One entry of the languages file: URL prefix, Babel locale and extra Accept-Language tags."""
+
+    prefix: str
+    locale_id: str
+    accept_language: tuple[str, ...] = ()
+
+
+def read_language_entries(path: Path) -> tuple[LanguageEntry, ...]:
+    """Read the languages file (the one place a language is named), so adding a language is data.
+
+    A broken file stops the process with its name and the problem: no language list is guessed.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = tuple(
+            LanguageEntry(str(item["prefix"]), str(item["locale"]), tuple(item.get("accept_language", ())))
+            for item in data["language"]
+        )
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as error:
+        raise RuntimeError(f"{path}: cannot read the site's languages ({error!r})") from error
+    if ENGLISH not in {entry.prefix for entry in entries}:
+        raise RuntimeError(f"{path}: English ({ENGLISH}), the source of every translation, must be listed")
+    return entries
+
+
+LANGUAGE_ENTRIES: tuple[LanguageEntry, ...] = read_language_entries(languages_file())
+
+# URL prefix → Babel locale identifier, in the order of the language chooser.
+LOCALE_BY_PREFIX: dict[str, str] = {entry.prefix: entry.locale_id for entry in LANGUAGE_ENTRIES}
+
+# Accept-Language tags that Babel's negotiation cannot map to a prefix by itself (lower case, as Babel
+# compares them). Regional tags of our languages (ps-AF, ur-PK, ar-EG) find their base language alone.
+ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {
+    tag.lower(): entry.prefix for entry in LANGUAGE_ENTRIES for tag in entry.accept_language
+}
 
 DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {
     "arabext": "۰۱۲۳۴۵۶۷۸۹",

@@ -67,3 +67,5 @@ WEEKDAYS = {
 SPOKEN_LANGUAGES: tuple[str, ...] = ("fa", "ps", "ar", "ur", "en", "sr", "ku", "fr")
 
 TRANSLATION_STATUSES: tuple[str, ...] = ("draft", "reviewed")
+# The status of a page stub nobody has translated yet: the build shows the English page in its place.
+MISSING = "missing"

@@ -27,11 +27,12 @@ from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation import glossary, history
 from rightsinfo.translation.catalogues import POT_NAME, catalogue_paths, catalogue_status
+from rightsinfo.translation.new_language import new_language_command
 from rightsinfo.translation.shape import facts_differ, translation_problems
 from rightsinfo.translation.upkeep import UPKEEP_COMMANDS, english_fingerprint, read_one_page
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
-for upkeep_command in UPKEEP_COMMANDS:
+for upkeep_command in (*UPKEEP_COMMANDS, new_language_command):
     translations_cli.add_command(upkeep_command)
 
 
