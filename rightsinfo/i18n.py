@@ -96,6 +96,11 @@ class Language:
     digits: str | None
     dates: DateShapes
     list_patterns: ListPatterns
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_of(self, prefix: str) -> str:
+        """Return the name of the site's language ``prefix`` in this language (CLDR), or the prefix."""
+        return dict(self.names).get(prefix, prefix)
 
     @property
     def locale(self) -> Locale:
@@ -129,7 +134,13 @@ def _make_language(prefix: str, locale_id: str) -> Language:
         digits=DIGITS_BY_NUMBERING_SYSTEM.get(locale.default_numbering_system),
         dates=read_date_shapes(locale),
         list_patterns=read_list_patterns(locale),
+        names=tuple((other, _name_in(locale, other_id)) for other, other_id in LOCALE_BY_PREFIX.items()),
     )
+
+
+def _name_in(locale: Locale, locale_id: str) -> str:
+    """Return the name CLDR gives the language ``locale_id`` in ``locale`` ('Darice' for fa_AF in tr)."""
+    return locale.languages.get(locale_id) or Locale.parse(locale_id).get_display_name(locale) or locale_id
 
 
 @cache
