@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from conftest import PROJECT_DIR, make_app
 from werkzeug.datastructures import LanguageAccept
 
 from rightsinfo import i18n
+from rightsinfo.build import build_site
 
 
 def accept(header: str) -> list[tuple[str, float]]:
@@ -51,3 +60,92 @@ def test_a_broken_languages_file_names_itself(tmp_path):
     broken.write_text("[[language]]\nprefix = \n", encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"languages\.toml"):
         i18n.read_language_entries(broken)
+
+
+# Run inside a process whose languages file has the throwaway language: the language list is read once.
+THROWAWAY_CHECKS = """
+import json, sys
+from bench.weights import pack_path
+from rightsinfo import create_app, i18n
+
+prefix = sys.argv[1]
+client = create_app({"TESTING": True}).test_client()
+language = i18n.get_language(prefix)
+pack = client.get(pack_path(client, prefix))
+leaflet = client.get(f"/{prefix}/alpha/leaflet.pdf")
+print(json.dumps({
+    "native_name": language.native_name,
+    "direction": language.direction,
+    "chooser": client.get("/").get_data(as_text=True),
+    "home": client.get(f"/{prefix}/").get_data(as_text=True),
+    "page": client.get(f"/{prefix}/alpha/").get_data(as_text=True),
+    "pack": [pack.status_code, pack.mimetype, len(pack.data)],
+    "leaflet": [leaflet.status_code, leaflet.data[:5].decode("latin-1")],
+}))
+"""
+
+
+def run_checked(args: list[str], env: dict[str, str]) -> str:
+    """Run a command of the project in a fresh process; return its output or fail with its errors."""
+    result = subprocess.run(args, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def site_environment(site_dirs: dict[str, Path], languages: Path) -> dict[str, str]:
+    """Return an environment that points a new process at the copied site and languages file."""
+    return {
+        **os.environ,
+        "RIGHTSINFO_LANGUAGES_FILE": str(languages),
+        "RIGHTSINFO_CONTENT_DIR": str(site_dirs["content"]),
+        "RIGHTSINFO_TRANSLATIONS_DIR": str(site_dirs["translations"]),
+        "RIGHTSINFO_INSTANCE_PATH": str(site_dirs["instance"]),
+    }
+
+
+def test_a_throwaway_language_needs_only_its_entry(site_dirs, tmp_path):
+    # Central Kurdish: written right to left, in Arabic digits, with no file of its own anywhere.
+    languages = tmp_path / "languages.toml"
+    text = i18n.languages_file().read_text(encoding="utf-8")
+    languages.write_text(text + '\n[[language]]\nprefix = "ckb"\nlocale = "ckb"\n', encoding="utf-8")
+    env = site_environment(site_dirs, languages)
+    run_checked([sys.executable, "-m", "flask", "--app", "rightsinfo", "build"], env)
+    facts = json.loads(run_checked([sys.executable, "-c", THROWAWAY_CHECKS, "ckb"], env))
+    name = facts["native_name"]
+    assert facts["direction"] == "rtl"
+    assert f'<a href="/ckb/" hreflang="ckb" lang="ckb" dir="rtl">{name}</a>' in facts["chooser"]
+    assert '<html lang="ckb" dir="rtl">' in facts["home"]
+    assert '<html lang="ckb" dir="rtl">' in facts["page"]
+    assert '<article lang="en" dir="ltr">' in facts["page"]  # the English text, marked as English
+    assert "not yet translated into" in facts["page"]
+    assert facts["pack"][0] == 200 and facts["pack"][2] > 1000
+    assert facts["leaflet"] == [200, "%PDF-"]
+
+
+def test_new_language_writes_the_entry_catalogue_glossary_and_stubs(site_dirs, tmp_path, monkeypatch):
+    languages = tmp_path / "languages.toml"
+    languages.write_text(i18n.languages_file().read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copy(PROJECT_DIR / "translations" / "messages.pot", site_dirs["translations"])
+    shutil.copytree(PROJECT_DIR / "translations" / "glossary", site_dirs["translations"] / "glossary")
+    monkeypatch.setenv("RIGHTSINFO_LANGUAGES_FILE", str(languages))
+    app = make_app(site_dirs)
+    result = app.test_cli_runner().invoke(args=["translations", "new-language", "ckb", "ckb"])
+    assert result.exit_code == 0, result.output
+    assert [entry.prefix for entry in i18n.read_language_entries(languages)][-1] == "ckb"
+    catalogue = site_dirs["translations"] / "ckb" / "LC_MESSAGES" / "messages.po"
+    assert "Language: ckb" in catalogue.read_text(encoding="utf-8")
+    glossary = (site_dirs["translations"] / "glossary" / "ckb.tbx").read_text(encoding="utf-8")
+    assert "<term>asylum</term>" in glossary
+    for slug in ("alpha", "beta", "about"):
+        assert (site_dirs["content"] / "pages" / slug / "ckb.md").read_text() == "---\nstatus: missing\n---\n"
+    assert "3 pages" in result.output and "interface messages" in result.output
+    again = app.test_cli_runner().invoke(args=["translations", "new-language", "ckb", "ckb"])
+    assert again.exit_code != 0 and "already" in again.output
+
+
+def test_a_missing_stub_serves_english_with_the_notice(site_dirs):
+    (site_dirs["content"] / "pages" / "beta" / "ps.md").write_text("---\nstatus: missing\n---\n")
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    page = make_app(site_dirs).test_client().get("/ps/beta/")
+    assert page.status_code == 200
+    assert '<article lang="en" dir="ltr">' in page.get_data(as_text=True)
