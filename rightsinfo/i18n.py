@@ -41,11 +41,12 @@ ENGLISH = "en"
 
 @dataclass(frozen=True)
 class LanguageEntry:
-    """One entry of the languages file: URL prefix, Babel locale and extra Accept-Language tags."""
+    """One entry of the languages file: URL prefix, Babel locale, extra Accept-Language tags, ISO 639-3."""
 
     prefix: str
     locale_id: str
     accept_language: tuple[str, ...] = ()
+    iso_639_3: str | None = None
 
 
 def read_language_entries(path: Path) -> tuple[LanguageEntry, ...]:
@@ -56,7 +57,12 @@ def read_language_entries(path: Path) -> tuple[LanguageEntry, ...]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         entries = tuple(
-            LanguageEntry(str(item["prefix"]), str(item["locale"]), tuple(item.get("accept_language", ())))
+            LanguageEntry(
+                str(item["prefix"]),
+                str(item["locale"]),
+                tuple(item.get("accept_language", ())),
+                item.get("iso_639_3") or (item["prefix"] if len(item["prefix"]) == 3 else None),
+            )
             for item in data["language"]
         )
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as error:
@@ -75,6 +81,11 @@ LOCALE_BY_PREFIX: dict[str, str] = {entry.prefix: entry.locale_id for entry in L
 # compares them). Regional tags of our languages (ps-AF, ur-PK, ar-EG) find their base language alone.
 ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {
     tag.lower(): entry.prefix for entry in LANGUAGE_ENTRIES for tag in entry.accept_language
+}
+
+# Kiwix wants a language as ISO 639-3, which Babel does not know: a three-letter prefix is one already.
+ISO_639_3_BY_PREFIX: dict[str, str] = {
+    entry.prefix: entry.iso_639_3 for entry in LANGUAGE_ENTRIES if entry.iso_639_3 is not None
 }
 
 DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {

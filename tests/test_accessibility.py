@@ -7,11 +7,13 @@ from axe_playwright_python.sync_playwright import Axe
 from browser import Server, build, copy_real_site
 from browser_stubs import SPEECH_STUB
 
+from rightsinfo.i18n import LOCALE_BY_PREFIX
+
 pytestmark = pytest.mark.browser
 
 NARROW_VIEWPORT = {"width": 320, "height": 640}
 MIN_TAP_TARGET_PX = 48
-PREFIXES = ("en", "ps", "prs", "ar", "ur")
+PREFIXES = tuple(LOCALE_BY_PREFIX)
 PATHS = (
     "/{lang}/",
     "/{lang}/asylum/",

@@ -131,7 +131,8 @@ def test_new_language_writes_the_entry_catalogue_glossary_and_stubs(site_dirs, t
     app = make_app(site_dirs)
     result = app.test_cli_runner().invoke(args=["translations", "new-language", "ckb", "ckb"])
     assert result.exit_code == 0, result.output
-    assert [entry.prefix for entry in i18n.read_language_entries(languages)][-1] == "ckb"
+    added = i18n.read_language_entries(languages)[-1]
+    assert (added.prefix, added.locale_id, added.iso_639_3) == ("ckb", "ckb", "ckb")
     catalogue = site_dirs["translations"] / "ckb" / "LC_MESSAGES" / "messages.po"
     assert "Language: ckb" in catalogue.read_text(encoding="utf-8")
     glossary = (site_dirs["translations"] / "glossary" / "ckb.tbx").read_text(encoding="utf-8")

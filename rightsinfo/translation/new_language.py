@@ -40,10 +40,13 @@ def check_new_language(entries_file: Path, prefix: str, locale_id: str) -> Local
         raise click.ClickException(f"'{locale_id}' is not a locale Babel (CLDR) knows: {error}") from error
 
 
-def add_language_entry(entries_file: Path, prefix: str, locale_id: str) -> None:
+def add_language_entry(entries_file: Path, prefix: str, locale_id: str, iso_639_3: str | None) -> None:
     """Append the language's entry to the languages file, keeping its comments and order."""
     text = entries_file.read_text(encoding="utf-8").rstrip("\n")
-    entries_file.write_text(f'{text}\n\n[[language]]\nprefix = "{prefix}"\nlocale = "{locale_id}"\n', "utf-8")
+    text += f'\n\n[[language]]\nprefix = "{prefix}"\nlocale = "{locale_id}"\n'
+    if iso_639_3:
+        text += f'iso_639_3 = "{iso_639_3}"\n'
+    entries_file.write_text(text, "utf-8")
 
 
 def write_page_stubs(pages_dir: Path, prefix: str) -> list[str]:
@@ -95,13 +98,16 @@ def glossary_text(terms: list[str], language_name: str) -> str:
 @with_appcontext
 @click.argument("prefix")
 @click.argument("locale_id", metavar="LOCALE")
-def new_language_command(prefix: str, locale_id: str) -> None:
+@click.option(
+    "--iso-639-3", "iso_639_3", help="ISO 639-3 code for ZIM files (tur), if the prefix is not one."
+)
+def new_language_command(prefix: str, locale_id: str, iso_639_3: str | None) -> None:
     """Add a language: its entry, catalogue, glossary and page stubs; then say what is left to translate."""
     entries_file, root = languages_file(), translations_dir()
     locale = check_new_language(entries_file, prefix, locale_id)
     name = locale.get_display_name("en")
     terms = english_terms(root)
-    add_language_entry(entries_file, prefix, locale_id)
+    add_language_entry(entries_file, prefix, locale_id, iso_639_3)
     merge_catalogue(root, locale_id)
     glossary = root / "glossary" / f"{locale_id}.tbx"
     if not glossary.exists():
