@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, make_app
+from test_leaflets import pdf_fonts, pdf_text
 from werkzeug.datastructures import LanguageAccept
 
 from rightsinfo import i18n
@@ -150,3 +151,21 @@ def test_a_missing_stub_serves_english_with_the_notice(site_dirs):
     page = make_app(site_dirs).test_client().get("/ps/beta/")
     assert page.status_code == 200
     assert '<article lang="en" dir="ltr">' in page.get_data(as_text=True)
+
+
+TURKISH_LETTERS = "ğĞıİşŞçÇöÖüÜ"
+
+
+def test_turkish_letters_print_in_the_leaflets_own_fonts(site_dirs, tmp_path):
+    # Noto Sans's Latin subset lacks ğ İ ş, its Latin Extended subset has them: the stack covers both.
+    (site_dirs["content"] / "pages" / "beta" / "tr.md").write_text(
+        "---\ntitle: Doktor nerede?\nsummary: Doktorlar merkezlerde çalışır.\nstatus: draft\n---\n"
+        f"Ambulansı [194](tel:194) numarasından arayın: {TURKISH_LETTERS}.\n",
+        encoding="utf-8",
+    )
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    pdf = make_app(site_dirs).test_client().get("/tr/beta/leaflet.pdf")
+    assert pdf.status_code == 200
+    fonts = pdf_fonts(pdf.data, tmp_path)
+    assert fonts and all(name.split("+", 1)[-1].startswith("Leaf-") for name, _embedded in fonts), fonts
+    assert TURKISH_LETTERS in pdf_text(pdf.data, tmp_path)
