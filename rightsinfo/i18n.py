@@ -47,6 +47,7 @@ class LanguageEntry:
     locale_id: str
     accept_language: tuple[str, ...] = ()
     iso_639_3: str | None = None
+    home_sections: tuple[str, ...] = ()  # 'slug#anchor' sections the home page links to (see sections.py)
 
 
 def read_language_entries(path: Path) -> tuple[LanguageEntry, ...]:
@@ -62,6 +63,7 @@ def read_language_entries(path: Path) -> tuple[LanguageEntry, ...]:
                 str(item["locale"]),
                 tuple(item.get("accept_language", ())),
                 item.get("iso_639_3") or (item["prefix"] if len(item["prefix"]) == 3 else None),
+                tuple(item.get("home_sections", ())),
             )
             for item in data["language"]
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from werkzeug.datastructures import LanguageAccept
 
 from rightsinfo import i18n
 from rightsinfo.build import build_site
+from rightsinfo.content import ContentError
 
 
 def accept(header: str) -> list[tuple[str, float]]:
@@ -169,3 +171,39 @@ def test_turkish_letters_print_in_the_leaflets_own_fonts(site_dirs, tmp_path):
     fonts = pdf_fonts(pdf.data, tmp_path)
     assert fonts and all(name.split("+", 1)[-1].startswith("Leaf-") for name, _embedded in fonts), fonts
     assert TURKISH_LETTERS in pdf_text(pdf.data, tmp_path)
+
+
+def with_home_sections(prefix: str, *targets: str) -> tuple[i18n.LanguageEntry, ...]:
+    """Return the language entries with ``targets`` as one language's home sections."""
+    return tuple(
+        dataclasses.replace(entry, home_sections=targets) if entry.prefix == prefix else entry
+        for entry in i18n.LANGUAGE_ENTRIES
+    )
+
+
+def test_a_home_section_is_one_tap_from_the_home_page_in_any_language(site_dirs, monkeypatch):
+    monkeypatch.setattr(i18n, "LANGUAGE_ENTRIES", with_home_sections("ps", "alpha#who-can-help"))
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    client = make_app(site_dirs).test_client()
+    home = client.get("/ps/").get_data(as_text=True)
+    assert 'href="/ps/alpha/#who-can-help"' in home
+    assert "څوک مرسته کولی شي؟" in home  # the section's own heading, in Pashto
+    assert '<h2 id="who-can-help">' in client.get("/ps/alpha/").get_data(as_text=True)
+    assert "#who-can-help" not in client.get("/ar/").get_data(as_text=True)  # only where listed
+
+
+def test_a_home_section_the_page_does_not_have_fails_the_build(site_dirs, monkeypatch):
+    monkeypatch.setattr(i18n, "LANGUAGE_ENTRIES", with_home_sections("ps", "alpha#who-can-hepl"))
+    with pytest.raises(ContentError, match=r"languages\.toml.*alpha#who-can-hepl.*who-can-help"):
+        build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+
+
+def test_turkish_home_reaches_the_airport_sections_in_one_tap(real_app):
+    client = real_app.test_client()
+    home = client.get("/tr/").get_data(as_text=True)
+    for slug, anchor in (("asylum", "whom-do-i-tell"), ("detention", "i-am-held-at-belgrade-airport")):
+        assert f'href="/tr/{slug}/#{anchor}"' in home
+        page = client.get(f"/tr/{slug}/").get_data(as_text=True)
+        assert f'<h2 id="{anchor}">' in page
+    section = page.split('<h2 id="i-am-held-at-belgrade-airport">', 1)[1]
+    assert "+381 69 5657254" in section.split("<h2", 1)[0]  # the airport legal-aid line (UNHCR, undated)
