@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import shutil
@@ -207,3 +208,28 @@ def test_turkish_home_reaches_the_airport_sections_in_one_tap(real_app):
         assert f'<h2 id="{anchor}">' in page
     section = page.split('<h2 id="i-am-held-at-belgrade-airport">', 1)[1]
     assert "+381 69 5657254" in section.split("<h2", 1)[0]  # the airport legal-aid line (UNHCR, undated)
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix in i18n.LOCALE_BY_PREFIX if prefix != i18n.ENGLISH])
+def test_every_catalogue_chooses_plural_forms_as_cldr_does(prefix):
+    """Counts of one CLDR plural category share one form (a language may use one form for several:
+    Dari and Turkish put a noun after a number in the singular)."""
+    from gettext import c2py
+
+    from babel import Locale
+    from babel.messages.pofile import read_po
+
+    locale_id = i18n.LOCALE_BY_PREFIX[prefix]
+    with (PROJECT_DIR / "translations" / locale_id / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    form_of = c2py(catalogue.plural_expr)
+    category_of = Locale.parse(locale_id).plural_form
+    pairs = {(form_of(count), category_of(count)) for count in range(0, 1001)}
+    assert len(pairs) == len({category for _form, category in pairs}), sorted(pairs)
+
+
+def test_turkish_dates_are_cldrs_with_latin_digits():
+    turkish = i18n.get_language("tr")
+    assert turkish.digits is None  # CLDR's default numbering system for Turkish is latn
+    assert i18n.format_day(dt.date(2025, 7, 3), turkish) == "3 Tem 2025"
+    assert i18n.format_names(["Belgrad", "Şid", "Subotica"], turkish) == "Belgrad, Şid ve Subotica"
