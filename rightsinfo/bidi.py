@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 
 from babel import Locale, UnknownLocaleError
 
-from rightsinfo.i18n import get_language
+from rightsinfo.i18n import ACCEPT_LANGUAGE_ALIASES, get_language
 from rightsinfo.locale_facts import release_babel_data
 from rightsinfo.markup import EASTERN_DIGITS, tel_link_texts
 
@@ -185,7 +185,7 @@ def is_rtl_language(tag: str | None) -> bool:
     if not tag:
         return False
     primary = tag.replace("_", "-").split("-")[0].lower()
-    ours = get_language(primary) or get_language({"fa": "prs"}.get(primary, ""))
+    ours = get_language(primary) or get_language(ACCEPT_LANGUAGE_ALIASES.get(primary, ""))
     if ours is not None:
         return ours.is_rtl
     try:

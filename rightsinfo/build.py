@@ -25,6 +25,7 @@ from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
+from rightsinfo.sections import anchor_sections, home_section_problems, section_anchors
 from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.translation.progress import CURRENT, OUTDATED, UPDATING, freshness, stored_progress
 from rightsinfo.translation.shape import facts_differ, translation_problems
@@ -90,6 +91,8 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
         for lang, page in versions.items():
             rendered[slug, lang] = isolate_page_html(render_markdown(page.body), lang)
     problems += check_contact_links(content, rendered)
+    anchors = {slug: section_anchors(rendered[slug, ENGLISH]) for slug in content.pages}
+    problems += home_section_problems(anchors)
     for slug, versions in content.pages.items():
         english = versions[ENGLISH]
         for lang in LOCALE_BY_PREFIX:
@@ -115,7 +118,7 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                     "text_lang": shown.lang,
                     "title": shown.title,
                     "summary": shown.summary,
-                    "html": rendered[slug, shown.lang],
+                    "html": anchor_sections(rendered[slug, shown.lang], anchors[slug]),
                     "icon": english.icon,
                     "sort_order": english.order,
                     "reviewed": reviewed.isoformat() if reviewed else None,

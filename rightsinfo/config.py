@@ -17,6 +17,8 @@ CATALOGUES_DIR_NAME = "catalogues"
 PACKS_DIR_NAME = "packs"  # each build's offline packs, one folder per pack version
 # A placeholder no reader can reach: leaflets' QR codes and links point here until a deployment sets its own.
 PLACEHOLDER_PUBLIC_BASE_URL = "https://rightsinfo.example"
+# The one place the site's languages are named: prefix, Babel locale, Accept-Language aliases.
+LANGUAGES_FILE_NAME = "languages.toml"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", str(PROJECT_DIR / "content"), "Folder of Markdown pages and YAML records."),
     Setting("TRANSLATIONS_DIR", str(PROJECT_DIR / "translations"), "Folder of gettext catalogues."),
+    Setting(
+        "LANGUAGES_FILE",
+        str(PROJECT_DIR / "translations" / LANGUAGES_FILE_NAME),
+        "The site's languages, one entry each (read once per process, from the environment only).",
+    ),
     Setting("INSTANCE_PATH", "", "Folder for the built database and caches (empty: ./instance)."),
     Setting("PUBLIC_BASE_URL", PLACEHOLDER_PUBLIC_BASE_URL, "Public address on leaflets and QR codes."),
     Setting("PUBLISHER", "rightsinfo volunteers", "Publisher's name in leaflet footers."),
@@ -76,3 +83,8 @@ def placeholder_address_warning(settings: dict) -> str | None:
         f"PUBLIC_BASE_URL is the placeholder {PLACEHOLDER_PUBLIC_BASE_URL}: printed leaflets and their QR "
         "codes will point there. Set RIGHTSINFO_PUBLIC_BASE_URL to the site's real address before printing."
     )
+
+
+def languages_file() -> Path:
+    """Return the languages file: the environment's, else the project's; read before any app exists."""
+    return Path(load_settings()["LANGUAGES_FILE"])

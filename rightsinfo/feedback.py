@@ -49,6 +49,26 @@ def feedback_mailto(page_name: str) -> str:
             page_url,
         )
     )
+    return mailto_url(address, subject, body)
+
+
+def language_request_mailto() -> str:
+    """Return the ``mailto:`` URL asking for the reader's language, or "" when no address is set.
+
+    "My language is not here" is the only way a reader not served by the site can say so; the
+    reader's mail app sends it and the site keeps nothing.
+    """
+    address = feedback_email()
+    if not address:
+        return ""
+    # Translators: subject of the e-mail a reader sends when the site is not in their language.
+    subject = _("Please add my language")
+    # Translators: start of that e-mail; the reader writes the name of their language after it.
+    return mailto_url(address, subject, _("Please add my language:") + " ")
+
+
+def mailto_url(address: str, subject: str, body: str) -> str:
+    """Return a ``mailto:`` URL to ``address`` with a subject and a body (RFC 6068)."""
     return f"mailto:{quote(address, safe='@')}?subject={mailto_field(subject)}&body={mailto_field(body)}"
 
 
@@ -59,4 +79,8 @@ def mailto_field(text: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Give every template the address and the link maker."""
-    app.jinja_env.globals.update(feedback_email=feedback_email, feedback_mailto=feedback_mailto)
+    app.jinja_env.globals.update(
+        feedback_email=feedback_email,
+        feedback_mailto=feedback_mailto,
+        language_request_mailto=language_request_mailto,
+    )

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from babel import Locale, negotiate_locale
 from flask_babel import Domain, get_babel
 
+from rightsinfo.config import languages_file
 from rightsinfo.locale_facts import (
     DateShapes,
     ListPatterns,
@@ -35,19 +38,57 @@ from rightsinfo.partial_date import PartialDate
 
 ENGLISH = "en"
 
-# URL prefix → Babel locale identifier. The order is the order of the language chooser.
-LOCALE_BY_PREFIX: dict[str, str] = {
-    "en": "en",
-    "ps": "ps",
-    "prs": "fa_AF",
-    "ar": "ar",
-    "ur": "ur",
+
+@dataclass(frozen=True)
+class LanguageEntry:
+    """One entry of the languages file: URL prefix, Babel locale, extra Accept-Language tags, ISO 639-3."""
+
+    prefix: str
+    locale_id: str
+    accept_language: tuple[str, ...] = ()
+    iso_639_3: str | None = None
+    home_sections: tuple[str, ...] = ()  # 'slug#anchor' sections the home page links to (see sections.py)
+
+
+def read_language_entries(path: Path) -> tuple[LanguageEntry, ...]:
+    """Read the languages file (the one place a language is named), so adding a language is data.
+
+    A broken file stops the process with its name and the problem: no language list is guessed.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = tuple(
+            LanguageEntry(
+                str(item["prefix"]),
+                str(item["locale"]),
+                tuple(item.get("accept_language", ())),
+                item.get("iso_639_3") or (item["prefix"] if len(item["prefix"]) == 3 else None),
+                tuple(item.get("home_sections", ())),
+            )
+            for item in data["language"]
+        )
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as error:
+        raise RuntimeError(f"{path}: cannot read the site's languages ({error!r})") from error
+    if ENGLISH not in {entry.prefix for entry in entries}:
+        raise RuntimeError(f"{path}: English ({ENGLISH}), the source of every translation, must be listed")
+    return entries
+
+
+LANGUAGE_ENTRIES: tuple[LanguageEntry, ...] = read_language_entries(languages_file())
+
+# URL prefix → Babel locale identifier, in the order of the language chooser.
+LOCALE_BY_PREFIX: dict[str, str] = {entry.prefix: entry.locale_id for entry in LANGUAGE_ENTRIES}
+
+# Accept-Language tags that Babel's negotiation cannot map to a prefix by itself (lower case, as Babel
+# compares them). Regional tags of our languages (ps-AF, ur-PK, ar-EG) find their base language alone.
+ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {
+    tag.lower(): entry.prefix for entry in LANGUAGE_ENTRIES for tag in entry.accept_language
 }
 
-# Accept-Language tags that Babel's negotiation cannot map to a prefix by itself: a Dari reader's
-# browser says Persian (fa, fa-AF), never prs. Regional tags of our languages (ps-AF, ur-PK, ar-EG)
-# fall back to their base language without an alias.
-ACCEPT_LANGUAGE_ALIASES: dict[str, str] = {"fa": "prs", "fa-af": "prs", "fa-ir": "prs"}
+# Kiwix wants a language as ISO 639-3, which Babel does not know: a three-letter prefix is one already.
+ISO_639_3_BY_PREFIX: dict[str, str] = {
+    entry.prefix: entry.iso_639_3 for entry in LANGUAGE_ENTRIES if entry.iso_639_3 is not None
+}
 
 DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {
     "arabext": "۰۱۲۳۴۵۶۷۸۹",
@@ -68,6 +109,11 @@ class Language:
     digits: str | None
     dates: DateShapes
     list_patterns: ListPatterns
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_of(self, prefix: str) -> str:
+        """Return the name of the site's language ``prefix`` in this language (CLDR), or the prefix."""
+        return dict(self.names).get(prefix, prefix)
 
     @property
     def locale(self) -> Locale:
@@ -101,7 +147,13 @@ def _make_language(prefix: str, locale_id: str) -> Language:
         digits=DIGITS_BY_NUMBERING_SYSTEM.get(locale.default_numbering_system),
         dates=read_date_shapes(locale),
         list_patterns=read_list_patterns(locale),
+        names=tuple((other, _name_in(locale, other_id)) for other, other_id in LOCALE_BY_PREFIX.items()),
     )
+
+
+def _name_in(locale: Locale, locale_id: str) -> str:
+    """Return the name CLDR gives the language ``locale_id`` in ``locale`` ('Darice' for fa_AF in tr)."""
+    return locale.languages.get(locale_id) or Locale.parse(locale_id).get_display_name(locale) or locale_id
 
 
 @cache

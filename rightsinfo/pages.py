@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, make_response, render_template, request
 
 from rightsinfo import db, i18n
+from rightsinfo.sections import home_sections
 from rightsinfo.site import connection
 from rightsinfo.templating import render_page
 
@@ -38,6 +39,7 @@ def home(lang: str):
     return render_page(
         "home.html",
         topics=topics,
+        sections=home_sections(lang, lambda slug: db.page(connection(), lang, slug)),
         emergency=db.emergency_numbers(connection(), lang),
     )
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request, url_for
 from flask import render_template as flask_render_template
-from flask_babel import gettext as _
 
 from rightsinfo import clock, i18n
 from rightsinfo.bidi import isolate_html
@@ -97,15 +96,8 @@ def stale_from(value: str | dt.date | None) -> dt.date | None:
 
 
 def language_name(prefix: str) -> str:
-    """Return the name of one of the site's languages in the reader's language, via the catalogue."""
-    names = {
-        "en": _("English"),
-        "ps": _("Pashto"),
-        "prs": _("Dari"),
-        "ar": _("Arabic"),
-        "ur": _("Urdu"),
-    }
-    return names.get(prefix, prefix)
+    """Return the name of one of the site's languages in the reader's language, from CLDR."""
+    return i18n.current_language().name_of(prefix)
 
 
 def plain_label(labels: dict, key: str) -> str:

@@ -64,6 +64,8 @@ WEEKDAYS = {
     "sun": _l("Sunday"),
 }
 
-SPOKEN_LANGUAGES: tuple[str, ...] = ("fa", "ps", "ar", "ur", "en", "sr", "ku", "fr")
+SPOKEN_LANGUAGES: tuple[str, ...] = ("fa", "ps", "ar", "ur", "en", "sr", "ku", "fr", "tr")
 
 TRANSLATION_STATUSES: tuple[str, ...] = ("draft", "reviewed")
+# The status of a page stub nobody has translated yet: the build shows the English page in its place.
+MISSING = "missing"

@@ -7,11 +7,13 @@ from axe_playwright_python.sync_playwright import Axe
 from browser import Server, build, copy_real_site
 from browser_stubs import SPEECH_STUB
 
+from rightsinfo.i18n import LOCALE_BY_PREFIX, languages
+
 pytestmark = pytest.mark.browser
 
 NARROW_VIEWPORT = {"width": 320, "height": 640}
 MIN_TAP_TARGET_PX = 48
-PREFIXES = ("en", "ps", "prs", "ar", "ur")
+PREFIXES = tuple(LOCALE_BY_PREFIX)
 PATHS = (
     "/{lang}/",
     "/{lang}/asylum/",
@@ -45,7 +47,9 @@ SMALL_TARGETS_JS = """(min) => Array.from(document.querySelectorAll('a, button, 
 
 
 # A voice per page language, as a phone with each would have; Dari gets the Persian fallback.
-VOICES = {"en": "en-GB", "ps": "ps-AF", "prs": "fa-IR", "ar": "ar-EG", "ur": "ur-PK"}
+# Each page is read by a voice of its own language (its HTML tag), Dari's by the Persian (Iran) voice
+# phones commonly have instead.
+VOICES = {language.prefix: language.tag for language in languages()} | {"prs": "fa-IR"}
 CONTROL_PATHS = ("/{lang}/asylum/", "/{lang}/organisations/astra/", "/{lang}/cards/")
 
 

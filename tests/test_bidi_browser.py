@@ -16,13 +16,14 @@ import pytest
 from browser import Server, build, copy_real_site, launch_chromium
 from playwright.sync_api import sync_playwright
 
+from rightsinfo import i18n
 from rightsinfo.bidi import latin_runs
 from rightsinfo.i18n import get_language
 
 pytestmark = pytest.mark.browser
 
 PHONE_VIEWPORT = {"width": 360, "height": 740}
-RTL_PREFIXES = ("ps", "prs", "ar", "ur")
+RTL_PREFIXES = tuple(language.prefix for language in i18n.languages() if language.is_rtl)
 SAMPLE_PATHS = (
     "/{lang}/organisations/ideas/",
     "/{lang}/hungary-border/",

@@ -24,6 +24,7 @@ PUBLIC_BASE_URL = "https://help.example.org"
 WAIT_SECONDS = 10.0
 URDU = [{"lang": "ur-PK", "name": "Urdu"}]
 GERMAN = [{"lang": "de-DE", "name": "German"}]
+TURKISH = [{"lang": "tr-TR", "name": "Turkish"}]
 PERSIAN = [{"lang": "fa-IR", "name": "Persian"}]
 
 VISIBLE_CONTROL = "(() => { const box = document.querySelector('[data-read-aloud]'); return !box.hidden; })()"
@@ -105,6 +106,26 @@ def test_urdu_voice_shows_listen_and_reads_the_first_section_in_urdu(site, chrom
         assert page.evaluate(MARKED) == []
         assert page.locator("[data-read-start]").is_visible()
         assert not page.locator("[data-read-pause]").is_visible()
+    finally:
+        context.close()
+
+
+def test_a_turkish_voice_reveals_listen_and_reads_turkish_pages_with_it(site, chromium):
+    title, first_paragraph = first_section_text(site, "/tr/asylum/")
+    context, page = open_page(chromium, site.base_url + "/tr/asylum/", voices=GERMAN)
+    try:
+        page.wait_for_timeout(300)
+        assert not page.locator("[data-read-aloud]").is_visible()  # no Turkish voice, no control
+    finally:
+        context.close()
+    context, page = open_page(chromium, site.base_url + "/tr/asylum/", voices=TURKISH)
+    try:
+        wait_for(page, VISIBLE_CONTROL, WAIT_SECONDS, "the Listen control")
+        page.locator("[data-read-start]").click()
+        wait_for(page, "window.__speech.spoken.length", WAIT_SECONDS, "the first utterance")
+        assert spoken(page)[0] == {"text": " ".join(title.split()), "lang": "tr", "voice": "Turkish"}
+        page.evaluate("window.__speech.finish()")
+        assert spoken(page)[1] == {"text": first_paragraph, "lang": "tr", "voice": "Turkish"}
     finally:
         context.close()
 

@@ -9,13 +9,13 @@ import pytest
 from conftest import PROJECT_DIR, make_app
 from hostile_queries import HOSTILE_QUERIES
 
-from rightsinfo import search_index
+from rightsinfo import i18n, search_index
 from rightsinfo.build import build_site
 from rightsinfo.site import site_of
 
 REFUSED_IN_CONTENT = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]|[۰-۹٠-٩]{3}")
 VECTORS = json.loads((PROJECT_DIR / "tests" / "data" / "folding-vectors.json").read_text("utf-8"))
-RTL_PREFIXES = ("ps", "prs", "ar", "ur")
+RTL_PREFIXES = tuple(language.prefix for language in i18n.languages() if language.is_rtl)
 
 # What another keyboard types for the same word: Arabic yeh/kaf for Persian ones, marks, ZWNJ, digits.
 KEYBOARD_SWAPS = str.maketrans({"ی": "ي", "ک": "ك", "ه": "ة", "۱": "١", "۲": "٢", "۵": "٥"})

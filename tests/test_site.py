@@ -10,14 +10,11 @@ from conftest import without_isolation
 
 from rightsinfo.i18n import languages
 
-EXPECTED = {
-    "en": ("en", "ltr"),
-    "ps": ("ps", "rtl"),
-    "prs": ("fa-AF", "rtl"),
-    "ar": ("ar", "rtl"),
-    "ur": ("ur", "rtl"),
-}
+# Every language of the site (the languages file), with its HTML tag and direction.
+EXPECTED = {language.prefix: (language.tag, language.direction) for language in languages()}
 PREFIXES = list(EXPECTED)
+# What CLDR must say for some languages: Dari is not Babel's own locale, Turkish is written left to right.
+KNOWN_TAGS = {"prs": ("fa-AF", "rtl"), "ps": ("ps", "rtl"), "tr": ("tr", "ltr"), "en": ("en", "ltr")}
 
 
 def html_attrs(body: str) -> tuple[str, str]:
@@ -58,6 +55,11 @@ def test_every_page_in_every_language_has_lang_dir_and_language_links(client, pr
             assert f'hreflang="{EXPECTED[other][0]}"' in body
 
 
+@pytest.mark.parametrize("prefix", [prefix for prefix in KNOWN_TAGS if prefix in EXPECTED])
+def test_tags_and_directions_are_cldrs(prefix):
+    assert EXPECTED[prefix] == KNOWN_TAGS[prefix]
+
+
 def test_direction_comes_from_babel_locale_data():
     from babel import Locale
 
@@ -67,7 +69,10 @@ def test_direction_comes_from_babel_locale_data():
 
 def test_chooser_names_each_language_in_its_own_script(client):
     body = client.get("/").get_data(as_text=True)
-    for name in ("English", "پښتو", "دری", "العربية", "اردو"):
+    for language in languages():
+        chosen = re.escape(f'lang="{language.tag}" dir="{language.direction}"')
+        assert re.search(chosen + f'( class="best")?>{re.escape(language.native_name)}</a>', body), language
+    for name in ("English", "پښتو", "دری", "العربية", "اردو", "Türkçe"):
         assert name in body
 
 

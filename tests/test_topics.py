@@ -9,8 +9,9 @@ import pytest
 from test_offline import pack_urls
 
 import rightsinfo
+from rightsinfo.i18n import LOCALE_BY_PREFIX
 
-PREFIXES = ["en", "ps", "prs", "ar", "ur"]
+PREFIXES = list(LOCALE_BY_PREFIX)
 NEW_TOPICS = {"detention": "detention", "after-refusal": "refusal"}  # slug: icon
 SEARCH_WORDS = {"detention": "Padinska", "after-refusal": "Komisija"}  # Serbian words from their pages
 

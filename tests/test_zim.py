@@ -23,6 +23,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from babel import Locale
+from babel.core import get_global
 from browser import RequestLog, launch_chromium
 from libzim.reader import Archive
 from libzim.search import Query, Searcher
@@ -31,13 +33,13 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from bench.server import free_port
-from rightsinfo import db
+from rightsinfo import db, i18n
 from rightsinfo.publish.zim.book import book_metadata, make_zims
 from rightsinfo.publish.zim.pages import rewrite_html
 from rightsinfo.site import connection
 
 LANGS = ("ps", "prs", "en")
-ISO_639_3 = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
+ISO_639_3 = i18n.ISO_639_3_BY_PREFIX
 KIWIX_SERVE_PATH = Path("/usr/bin/kiwix-serve")
 KIWIX_START_TIMEOUT_SECONDS = 10.0
 POLL_INTERVAL_SECONDS = 0.05
@@ -207,7 +209,20 @@ def test_zim_carries_the_metadata_kiwix_requires(real_app, zims, lang):
         assert (icon.format, icon.size) == ("PNG", (48, 48))
 
 
-@pytest.mark.parametrize("lang", ["ps", "prs", "ar", "ur", "en"])
+@pytest.mark.parametrize("lang", list(i18n.LOCALE_BY_PREFIX))
+def test_each_language_has_the_iso_639_3_code_of_its_locale(lang):
+    # CLDR knows the ISO 639-3 codes of two-letter languages as aliases (tur → tr); prs is its own.
+    code = ISO_639_3[lang]
+    assert len(code) == 3
+    locale_id = i18n.LOCALE_BY_PREFIX[lang]
+    assert get_global("language_aliases").get(code, code) in {
+        lang,
+        locale_id,
+        Locale.parse(locale_id).language,
+    }
+
+
+@pytest.mark.parametrize("lang", list(i18n.LOCALE_BY_PREFIX))
 def test_metadata_is_in_each_languages_own_words_with_its_iso_639_3_code(real_app, lang):
     client = real_app.test_client()
     manifest = json.loads(client.get(f"/{lang}/manifest.webmanifest").data)

@@ -9,7 +9,7 @@ from rightsinfo.content.fields import FieldReader, check_source_ids
 from rightsinfo.content.models import Page
 from rightsinfo.content.problems import Problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
-from rightsinfo.vocabulary import ICONS, TRANSLATION_STATUSES
+from rightsinfo.vocabulary import ICONS, MISSING, TRANSLATION_STATUSES
 
 # Page slugs that name other parts of the site and so cannot be used for topic pages.
 RESERVED_SLUGS = frozenset(
@@ -51,6 +51,8 @@ def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: 
     if parts is None:
         return None
     data, yaml_text, body = parts
+    if lang != ENGLISH and data.get("status") == MISSING:
+        return None  # a stub from `translations new-language`: readers get English, marked untranslated
     reader = FieldReader(data, path, yaml_text, problems, line_offset=2)
     title = reader.text_field("title")
     summary = reader.text_field("summary")

@@ -24,6 +24,7 @@ from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation import glossary, history
+from rightsinfo.translation.new_language import new_language_command
 from rightsinfo.translation.progress import (
     CURRENT,
     LanguageStatus,
@@ -36,7 +37,7 @@ from rightsinfo.translation.shape import translation_problems
 from rightsinfo.translation.upkeep import UPKEEP_COMMANDS, english_fingerprint, read_one_page
 
 translations_cli = AppGroup("translations", help="Status, checks and upkeep of translations.")
-for upkeep_command in UPKEEP_COMMANDS:
+for upkeep_command in (*UPKEEP_COMMANDS, new_language_command):
     translations_cli.add_command(upkeep_command)
 
 

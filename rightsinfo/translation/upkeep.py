@@ -139,18 +139,26 @@ def extract_command() -> None:
     click.echo(f"wrote {pot}")
 
 
+def merge_catalogue(root: Path, locale: str) -> None:
+    """Merge messages.pot into one language's catalogue, creating it from the .pot when it is new.
+
+    Merging never makes fuzzy guesses (pybabel update -N): a guess would read as a translation.
+    """
+    po_path = root / locale / "LC_MESSAGES" / "messages.po"
+    command = "update" if po_path.exists() else "init"
+    args = [sys.executable, "-m", "babel.messages.frontend", command, "-i", str(root / POT_NAME),
+            "-d", str(root), "-l", locale, "--no-wrap"]  # fmt: skip
+    if command == "update":
+        args += ["-N", "--ignore-obsolete"]
+    subprocess.run(args, check=True)
+
+
 @click.command("update")
 @with_appcontext
 def update_command() -> None:
     """Merge messages.pot into every catalogue without fuzzy guesses (pybabel update -N)."""
-    for locale, po_path in catalogue_paths(translations_dir()).items():
-        command = "update" if po_path.exists() else "init"
-        args = [sys.executable, "-m", "babel.messages.frontend", command, "-i",
-                str(translations_dir() / POT_NAME), "-d", str(translations_dir()), "-l", locale,
-                "--no-wrap"]  # fmt: skip
-        if command == "update":
-            args += ["-N", "--ignore-obsolete"]
-        subprocess.run(args, check=True)
+    for locale in catalogue_paths(translations_dir()):
+        merge_catalogue(translations_dir(), locale)
 
 
 UPKEEP_COMMANDS = (mark_current_command, mark_minor_command, extract_command, update_command)

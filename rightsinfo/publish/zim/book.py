@@ -45,8 +45,6 @@ from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import public_url
 
-# Kiwix wants the language as ISO 639-3; Babel knows only the two-letter codes the site uses.
-ISO_639_3_BY_PREFIX = {"ps": "pus", "prs": "prs", "ar": "ara", "ur": "urd", "en": "eng"}
 ILLUSTRATION_SIZE_PX = 48
 ICON_PATH = STATIC_DIR / "icon-192.png"
 DESCRIPTION_MAX_CHARS = 80  # Kiwix's limit; the whole sentence goes into LongDescription
@@ -123,14 +121,14 @@ def book_metadata(
     ``creator`` made the content (the site's PUBLISHER, as on the leaflets), ``publisher`` made the
     ZIM (the same unless an organisation signs its own), ``source`` is the site's public address.
     """
-    if lang not in ISO_639_3_BY_PREFIX:
-        raise ZimError([f"{lang}: no ISO 639-3 code known for this language; add it to ISO_639_3_BY_PREFIX"])
+    if lang not in i18n.ISO_639_3_BY_PREFIX:
+        raise ZimError([f"{lang}: no ISO 639-3 code known for this language; add iso_639_3 to its entry"])
     return {
         "Name": f"rightsinfo_{lang}",
         "Title": manifest["name"],
         "Description": shorten(manifest["description"], DESCRIPTION_MAX_CHARS),
         "LongDescription": manifest["description"],
-        "Language": ISO_639_3_BY_PREFIX[lang],
+        "Language": i18n.ISO_639_3_BY_PREFIX[lang],
         "Creator": creator,
         "Publisher": publisher,
         "Date": built_at[:10],
