@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         leaflets,
         offline,
         pages,
+        papers,
         search,
         sharing,
         templating,
@@ -53,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     feedback.init_app(app)
-    for blueprint_module in (pages, directory, search, offline, translators, guide, leaflets, sharing):
+    blueprints = (pages, directory, papers, search, offline, translators, guide, leaflets, sharing)
+    for blueprint_module in blueprints:
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)
     serving.install(app, cache)

@@ -185,3 +185,8 @@ def sources(conn: sqlite3.Connection, ids: list[str] | None = None) -> list[dict
 def meta(conn: sqlite3.Connection) -> dict[str, str]:
     """Return the build's metadata (content version, build time)."""
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def papers(conn: sqlite3.Connection, lang: str) -> list[dict]:
+    """Return the words on official papers with their meaning in a language, in reading order."""
+    return _rows(conn.execute("SELECT * FROM papers WHERE lang = ? ORDER BY sort_order, id", (lang,)))

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key, load_yaml
+from rightsinfo.content.fields import (
+    FieldReader,
+    check_source_ids,
+    language_entries,
+    line_of_key,
+    load_yaml,
+    read_record,
+    translation_status,
+)
 from rightsinfo.content.models import Card, Contact, EmergencyNumber, Organisation, Source
 from rightsinfo.content.problems import Problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX, format_day, get_language
@@ -155,22 +163,12 @@ def read_hours(reader: FieldReader) -> list[dict]:
 
 def read_text_by_language(reader: FieldReader) -> dict[str, dict]:
     """Read an organisation's per-language text; English is required."""
-    raw = reader.data.get("text") or {}
-    if not isinstance(raw, dict) or not isinstance(raw.get(ENGLISH), dict):
-        reader.problem("text", "'text' must give at least 'en: {summary: …}'")
-        return {}
     text = {}
-    for lang, entry in raw.items():
-        if lang not in LOCALE_BY_PREFIX:
-            reader.problem("text", f"'text': unknown language '{lang}'")
-            continue
+    for lang, entry in language_entries(reader, "en: {summary: …}").items():
         if not isinstance(entry, dict) or not str(entry.get("summary") or "").strip():
             reader.problem("text", f"'text' for '{lang}' needs a 'summary'")
             continue
-        status = entry.get("status", "reviewed" if lang == ENGLISH else "draft")
-        if status not in TRANSLATION_STATUSES:
-            reader.problem("status", f"'status' must be one of: {' '.join(TRANSLATION_STATUSES)}")
-            status = "draft"
+        status = translation_status(reader, lang, entry)
         text[lang] = {"summary": str(entry["summary"]).strip(), "status": status}
     return text
 
@@ -235,12 +233,10 @@ def read_organisation(path: Path, sources: dict, problems: Problems) -> Organisa
 
 def read_card(path: Path, problems: Problems) -> Card | None:
     """Read one 'show this' card."""
-    data = load_yaml(path, problems)
-    if not isinstance(data, dict):
-        if data is not None:
-            problems.add(path, "must be 'key: value' lines")
+    reader = read_record(path, problems)
+    if reader is None:
         return None
-    reader = FieldReader(data, path, path.read_text(encoding="utf-8"), problems)
+    data = reader.data
     sr_latn = reader.text_field("sr_latn")
     sr_cyrl = reader.text_field("sr_cyrl")
     icon = reader.choice_field("icon", ICONS, "rights")
