@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import textwrap
 
 import pytest
@@ -187,3 +188,24 @@ def test_a_bad_status_or_missing_meaning_stops_the_build(site_dirs):
     message = build_problem(site_dirs, decision=broken)
     assert "'status' must be one of: draft reviewed" in message
     assert "'text' for 'en' needs a 'name' and a 'meaning'" in message
+
+
+def test_the_papers_leaflet_prints_the_serbian_in_both_scripts_and_the_readers_words(papers_client):
+    response = papers_client.get("/ps/papers/leaflet.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8")
+    assert "Rešenje" in text
+    assert "Решење" in text
+    assert "Appeal" in text  # untranslated: English, marked as such
+    assert papers_client.get("/ps/papers/leaflet.pdf?size=b9").status_code == 400
+
+
+def test_the_papers_leaflet_is_listed_for_printing_and_for_the_static_export(papers_app):
+    from rightsinfo.publish.export import leaflet_urls
+
+    assert "/ar/papers/leaflet.pdf" in leaflet_urls(papers_app)
+    print_page = papers_app.test_client().get("/ar/print/").get_data(as_text=True)
+    assert 'href="/ar/papers/leaflet.pdf"' in print_page
