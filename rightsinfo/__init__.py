@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         leaflets,
         offline,
         pages,
+        papers,
         search,
         sharing,
         templating,
@@ -61,7 +62,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     feedback.init_app(app)
     alerts.init_app(app)
-    blueprint_modules = (pages, directory, search, offline, translators, guide, leaflets, sharing, feeds)
+    blueprint_modules = (
+        pages,
+        directory,
+        papers,
+        search,
+        offline,
+        translators,
+        guide,
+        leaflets,
+        sharing,
+        feeds,
+    )
     for blueprint_module in blueprint_modules:
         app.register_blueprint(blueprint_module.bp)
     cli.init_app(app)

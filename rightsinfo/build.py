@@ -201,6 +201,39 @@ def card_rows(content: Content) -> list[dict]:
     return rows
 
 
+def paper_rows(content: Content) -> list[dict]:
+    """Return one row per word on official papers and language (English where untranslated).
+
+    A reader's romanised keywords (panah, wakeel) are kept with English's, so a Latin-typed query finds
+    the term from the reader's language even where the meaning is still shown in English.
+    """
+    rows = []
+    for paper in content.papers:
+        english = paper.text[ENGLISH]
+        for lang in LOCALE_BY_PREFIX:
+            entry = paper.text.get(lang) or english
+            own_text = lang != ENGLISH and lang in paper.text
+            rows.append(
+                {
+                    "id": paper.id,
+                    "lang": lang,
+                    "sort_order": paper.order,
+                    "sr_latn": paper.sr_latn,
+                    "sr_cyrl": paper.sr_cyrl,
+                    "also": paper.also,
+                    "page": paper.page,
+                    "sources": paper.sources,
+                    "name": entry["name"],
+                    "meaning": entry["meaning"],
+                    "action": entry["action"],
+                    "keywords": english["keywords"] + (paper.text[lang]["keywords"] if own_text else []),
+                    "text_lang": lang if lang in paper.text else ENGLISH,
+                    "status": entry["status"] if lang in paper.text else "missing",
+                }
+            )
+    return rows
+
+
 def emergency_rows(content: Content) -> list[dict]:
     """Return one row per emergency number and language."""
     return [
@@ -300,6 +333,8 @@ def write_database(
     db["alerts"].create(ALERT_COLUMNS, pk=("id", "lang"))
     db["alerts"].insert_all(tables["alerts"])
     write_changes(db, tables, previous, built_at)
+    papers = paper_rows(content)
+    db["papers"].insert_all(papers, pk=("id", "lang"))
     db["sources"].insert_all(
         [
             {
@@ -314,7 +349,7 @@ def write_database(
         ],
         pk="id",
     )
-    search_index.write(db, pages, organisations, texts)
+    search_index.write(db, pages, organisations, texts, papers)
     db.conn.commit()
     db.close()
     return len(pages)

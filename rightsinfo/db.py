@@ -249,3 +249,8 @@ def content_changes(conn: sqlite3.Connection, limit: int) -> list[dict]:
 def change_times(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
     """Return when each item of one kind last changed (id → ISO time of the build)."""
     return dict(conn.execute("SELECT id, changed_at FROM changes WHERE kind = ?", (kind,)).fetchall())
+
+
+def papers(conn: sqlite3.Connection, lang: str) -> list[dict]:
+    """Return the words on official papers with their meaning in a language, in reading order."""
+    return _rows(conn.execute("SELECT * FROM papers WHERE lang = ? ORDER BY sort_order, id", (lang,)))

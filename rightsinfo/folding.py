@@ -49,6 +49,17 @@ Steps, in order:
      without Serbian letters types what the letter looks like, "medunarodna"; the
      Serbian ASCII habit "dj" is a Serbian writer's, not our readers'. (č ć → c, š → s,
      ž → z come from step 1.)
+   - ı (Turkish dotless i) → i. Turkish capital İ is I + dot above, which step 1
+     splits and step 3 drops, so "İlaç", "ILAÇ", "ılaç", "ilaç" and "ilac" all become
+     "ilac": a Turkish keyboard's I/ı and İ/i pairs, and a phone without Turkish
+     letters, meet in one spelling. Words told apart only by ı/i match each other,
+     which only widens a search. (ç ş ğ ö ü lose their marks in steps 1 and 3.)
+   - Serbian Cyrillic → Serbian Latin without diacritics, letter by letter (решење →
+     resenje, ЖАЛБА → zalba, љ → lj, џ → dz), with the table of the `cyrtranslit`
+     library folded like any Latin text. Official papers are printed in Cyrillic; the
+     site and most readers' keyboards are Latin: a word copied off a paper in either
+     script, with or without diacritics, meets the same entry. Only Serbian's 30
+     letters are transliterated; other Cyrillic is lower-cased and kept.
 5. Everything that is not a letter or a digit (ASCII punctuation, Arabic comma ،,
    question mark ؟, semicolon ؛, Urdu full stop ۔, symbols, control characters)
    becomes a space, and runs of spaces become one.
@@ -59,8 +70,9 @@ meets ش and ې never meets ی or ۍ (ګ is the one exception, see gaf above). U
 barree) stays apart from ی, and ۓ folds to ے. A reader who cannot type these letters
 (Pashto on a Persian keyboard writes ی for ې) misses those words; merging the letters
 would instead mix different words for every reader. Nothing is transliterated between
-scripts (Serbian Cyrillic stays Cyrillic, lower-cased), and nothing is stemmed (the
-article in اللجوء stays, so it does not match لجوء).
+scripts other than Serbian Cyrillic to Latin (romanised Pashto, Dari, Arabic or Urdu,
+such as "panah", is found through keywords translators write, not by folding), and
+nothing is stemmed (the article in اللجوء stays, so it does not match لجوء).
 
 `fold_query_terms` turns what a reader typed into at most 32 words of at most 64
 letters or digits each, reading no more than 4096 characters: enough for any real
@@ -71,6 +83,8 @@ which folding never leaves, so a term quoted as "term" is always a plain word.
 
 import unicodedata
 from functools import lru_cache
+
+from cyrtranslit.mapping import TRANSLIT_DICT
 
 MAX_QUERY_TERMS = 32
 MAX_QUERY_TERM_CHARS = 64
@@ -94,6 +108,7 @@ LETTER_FOLDS: dict[str, str] = {
     "\N{ARABIC LETTER HEH DOACHASHMEE}": HEH,
     "\N{ARABIC LETTER AE}": HEH,
     "\N{LATIN SMALL LETTER D WITH STROKE}": "d",
+    "\N{LATIN SMALL LETTER DOTLESS I}": "i",
     "\N{LATIN SMALL LETTER SHARP S}": "ss",
     "\N{GREEK SMALL LETTER FINAL SIGMA}": "\N{GREEK SMALL LETTER SIGMA}",
 }
@@ -102,7 +117,7 @@ DIGIT_FOLDS: dict[str, str] = {
     for zero in (ord("\N{ARABIC-INDIC DIGIT ZERO}"), ord("\N{EXTENDED ARABIC-INDIC DIGIT ZERO}"))
     for value in range(10)
 }
-CHAR_FOLDS: dict[str, str] = LETTER_FOLDS | DIGIT_FOLDS
+SERBIAN = "sr"
 DROPPED_LETTERS = frozenset({"\N{ARABIC LETTER HAMZA}", "\N{ARABIC LETTER HIGH HAMZA}", "\N{ARABIC TATWEEL}"})
 FORMAT_CATEGORY = "Cf"
 WORD_CATEGORY_CLASSES = ("L", "N")
@@ -151,3 +166,23 @@ def _is_invisible(char: str) -> bool:
 def _is_word_char(char: str) -> bool:
     """Tell whether a character is a letter or a digit."""
     return unicodedata.category(char).startswith(WORD_CATEGORY_CLASSES)
+
+
+def _plain_latin(latin: str) -> str:
+    """Fold Latin letters alone (marks dropped, đ → d), to turn a transliteration into folded text."""
+    lowered = unicodedata.normalize("NFKD", latin).lower()
+    return "".join(LETTER_FOLDS.get(char, char) for char in lowered if not _is_invisible(char))
+
+
+def serbian_cyrillic_folds() -> dict[str, str]:
+    """Return each lower-case Serbian Cyrillic letter with its folded Latin, from cyrtranslit's table."""
+    table = TRANSLIT_DICT[SERBIAN]["tolatin"]
+    return {
+        cyrillic: _plain_latin(latin)
+        for cyrillic, latin in table.items()
+        if len(cyrillic) == 1 and cyrillic.islower() and unicodedata.name(cyrillic).startswith("CYRILLIC")
+    }
+
+
+SERBIAN_CYRILLIC_FOLDS: dict[str, str] = serbian_cyrillic_folds()
+CHAR_FOLDS: dict[str, str] = LETTER_FOLDS | DIGIT_FOLDS | SERBIAN_CYRILLIC_FOLDS

@@ -40,6 +40,7 @@ ANCHOR_TEMPLATES = {
     "pages.cards": "cards",
     "directory.index": "organisations",
     "directory.organisation": "o-{org_id}",
+    "papers.index": "papers",
 }
 
 
@@ -218,12 +219,14 @@ def guide(lang: str):
     pages = guide_pages(lang)
     organisations = db.organisations(connection(), lang)
     cards = db.cards(connection(), lang)
-    anchors = {"contents", "organisations", "cards"}
+    papers = db.papers(connection(), lang)
+    anchors = {"contents", "organisations", "cards", "papers"}
     anchors |= {f"t-{page['slug']}" for page in pages} | {f"o-{org['id']}" for org in organisations}
     for page in pages:
         page["guide_html"] = localise_page_html(page["html"], lang, page["slug"], anchors)
     cited = {source for page in pages for source in page["sources"]}
     cited |= {org["source"] for org in organisations} | {s for org in organisations for s in org["sources"]}
+    cited |= {source for term in papers for source in term["sources"]}
     icons = {page["icon"] for page in pages} | {card["icon"] for card in cards}
     icons |= {"emergency", "organisations", "cards"}
     # Alerts hide themselves by the phone's date, by a script the guide holds only while it holds one.
@@ -238,6 +241,9 @@ def guide(lang: str):
         pages=pages,
         organisations=organisations,
         cards=cards,
+        papers=papers,
+        page_by_slug={page["slug"]: page for page in pages},
+        guide_anchor=lambda slug: f"#t-{slug}",
         emergency=db.emergency_numbers(connection(), lang),
         sources=db.sources(connection(), sorted(cited)),
         version=build().version,

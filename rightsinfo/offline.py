@@ -193,17 +193,16 @@ def search_pack(lang: str):
     Each entry has its title ("t"), address ("u"), one-line summary ("s"), folded words ("w") and,
     where its text is English, "l": "en", so the browser can set ``lang``/``dir`` on it.
     """
-    from rightsinfo.search_index import offline_pack_rows
+    from rightsinfo.search_index import hit_address, offline_pack_rows
 
     entries = []
     for row in offline_pack_rows(connection(), lang):
-        if row["kind"] == "page":
-            address = url_for("pages.topic", lang=lang, slug=row["key"])
-        else:
-            address = url_for("directory.organisation", lang=lang, org_id=row["key"])
+        address = hit_address(lang, row["kind"], row["key"])
         entry = {"t": row["title"], "u": address, "w": row["pack_words"], "s": row["summary"]}
         if row["text_lang"] != lang:
             entry["l"] = row["text_lang"]
+        if row["serbian"]:
+            entry["r"] = row["serbian"]  # a word on papers: its Serbian, shown beside the result
         entries.append(entry)
     body = json.dumps({"lang": lang, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
     return mark_cacheable(Response(body, mimetype="application/json"))

@@ -54,6 +54,23 @@ CREATE TABLE translation_status (
    id INTEGER PRIMARY KEY,
    status JSON
 );
+CREATE TABLE papers (
+   id TEXT,
+   lang TEXT,
+   sort_order INTEGER,
+   sr_latn TEXT,
+   sr_cyrl TEXT,
+   also JSON,
+   page TEXT,
+   sources JSON,
+   name TEXT,
+   meaning TEXT,
+   action TEXT,
+   keywords JSON,
+   text_lang TEXT,
+   status TEXT,
+   PRIMARY KEY (id, lang)
+);
 """
 
 

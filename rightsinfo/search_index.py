@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask import url_for
 from markupsafe import Markup, escape
 
 from rightsinfo.folding import fold, fold_query_terms
@@ -23,16 +24,58 @@ if TYPE_CHECKING:
 SNIPPET_WORDS = 24
 RESULTS_LIMIT = 20
 
+# Where each kind of result lives: (endpoint, the name of the key among its values, or None for an #anchor).
+HIT_ENDPOINTS = {
+    "page": ("pages.topic", "slug"),
+    "organisation": ("directory.organisation", "org_id"),
+    "paper": ("papers.index", None),
+}
+
+
+def hit_address(lang: str, kind: str, key: str) -> str:
+    """Return the address of a search result: a page, an organisation, or a word on the papers page."""
+    endpoint, key_name = HIT_ENDPOINTS[kind]
+    if key_name is None:
+        return url_for(endpoint, lang=lang, _anchor=key)
+    return url_for(endpoint, lang=lang, **{key_name: key})
+
 
 def plain_text(html: str) -> str:
     """Return the visible text of sanitised HTML."""
     return " ".join(html_lib.unescape(without_tags(html, " ")).split())
 
 
-def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict], texts: list[dict]):
-    """Create the ``search`` table and its FTS5 index from page and organisation rows."""
+def paper_row(paper: dict) -> dict:
+    """Return the search row of a word on official papers: found by its Serbian in either script.
+
+    The Serbian is kept beside the reader's name for the term, so a result shows what matched.
+    """
+    serbian = " ".join([paper["sr_latn"], paper["sr_cyrl"], *paper["also"]])
+    body = paper["meaning"] + " " + paper["action"]
+    return {
+        "lang": paper["lang"],
+        "kind": "paper",
+        "key": paper["id"],
+        "text_lang": paper["text_lang"],
+        "title": paper["name"],
+        "serbian": f"{paper['sr_latn']} · {paper['sr_cyrl']}",
+        "summary": paper["meaning"],
+        "body": body,
+        "folded_title": fold(" ".join([paper["name"], serbian, *paper["keywords"]])),
+        "folded_body": fold(body),
+    }
+
+
+def write(
+    db: sqlite_utils.Database,
+    pages: list[dict],
+    organisations: list[dict],
+    texts: list[dict],
+    papers: list[dict],
+):
+    """Create the ``search`` table and its FTS5 index from page, organisation and paper-word rows."""
     names = {org["id"]: org for org in organisations}
-    rows = []
+    rows = [paper_row(paper) for paper in papers]
     for page in pages:
         body = plain_text(page["html"])
         keywords = " ".join(page["keywords"])
@@ -43,6 +86,7 @@ def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict
                 "key": page["slug"],
                 "text_lang": page["text_lang"],
                 "title": page["title"],
+                "serbian": "",
                 "summary": page["summary"],
                 "body": body,
                 "folded_title": fold(page["title"] + " " + keywords),
@@ -60,6 +104,7 @@ def write(db: sqlite_utils.Database, pages: list[dict], organisations: list[dict
                 "key": org["id"],
                 "text_lang": text["text_lang"],
                 "title": org["name"],
+                "serbian": "",
                 "summary": text["summary"],
                 "body": text["summary"],
                 "folded_title": fold(title),
@@ -82,6 +127,7 @@ class Hit:
     title: str
     text_lang: str
     snippet: Markup
+    serbian: str = ""
 
 
 def fts_query(terms: list[str]) -> str:
@@ -114,7 +160,7 @@ def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
     if not terms:
         return []
     sql = (
-        "SELECT search.kind, search.key, search.title, search.text_lang, search.body "
+        "SELECT search.kind, search.key, search.title, search.text_lang, search.body, search.serbian "
         "FROM search JOIN search_fts ON search.rowid = search_fts.rowid "
         "WHERE search_fts MATCH ? AND search.lang = ? "
         "ORDER BY bm25(search_fts, 5.0, 1.0) LIMIT ?"
@@ -124,7 +170,8 @@ def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
         any_term = " OR ".join(f'"{term}"*' for term in terms)
         rows = conn.execute(sql, (any_term, lang, RESULTS_LIMIT)).fetchall()
     return [
-        Hit(kind, key, title, text_lang, snippet(body, terms)) for kind, key, title, text_lang, body in rows
+        Hit(kind, key, title, text_lang, snippet(body, terms), serbian)
+        for kind, key, title, text_lang, body, serbian in rows
     ]
 
 
@@ -135,5 +182,5 @@ def offline_pack_rows(conn: sqlite3.Connection, lang: str) -> list[sqlite3.Row]:
     same folding) matches them exactly as the server would.
     """
     return conn.execute(
-        "SELECT kind, key, title, summary, text_lang, pack_words FROM search WHERE lang = ?", (lang,)
+        "SELECT kind, key, title, summary, text_lang, serbian, pack_words FROM search WHERE lang = ?", (lang,)
     ).fetchall()

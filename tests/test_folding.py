@@ -25,6 +25,7 @@ sys.path.insert(0, str(PROJECT_ROOT))  # run from anywhere without installing th
 from rightsinfo.folding import (  # noqa: E402
     MAX_QUERY_TERM_CHARS,
     MAX_QUERY_TERMS,
+    SERBIAN_CYRILLIC_FOLDS,
     fold,
     fold_query_terms,
 )
@@ -33,6 +34,7 @@ VECTORS_PATH = PROJECT_ROOT / "tests" / "data" / "folding-vectors.json"
 FOLD_JS_PATH = PROJECT_ROOT / "rightsinfo" / "static" / "fold.js"
 VECTORS: list[dict[str, str]] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
 MIN_VECTORS = 40
+SERBIAN_ALPHABET_LETTERS = 30
 MAX_FOLD_JS_BYTES = 3 * 1024
 NODE_TIMEOUT_SECONDS = 60
 RANDOM_SEED = 20261121
@@ -41,7 +43,8 @@ RANDOM_TEXT_COUNT = 2000
 # Characters every rule in the folding.py docstring is about; each must appear in a vector.
 RULE_CHARACTERS = (
     "ي ى ی ئ ك ک أ إ آ ٱ ة ۃ ہ ھ ە ۀ ؤ ء ـ ٰ َ ِ ُ ٌ ّ ْ ، ؟ ؛ ۔ ګ گ ې ۍ ے ۓ ں "
-    "ټ ډ ړ ږ ښ ڼ ځ څ ٹ ڈ ڑ š č ć ž đ Đ ß "
+    "ټ ډ ړ ږ ښ ڼ ځ څ ٹ ڈ ڑ š č ć ž đ Đ ß ı İ ç ğ ş "
+    "а б в г д ђ е ж з и ј к л љ м н њ о п р с т ћ у ф х ц ч џ ш "
     "\u200c \u200d \u200e \u200f \u202a \u202b \u202c \u202d \u202e \u2066 \u2067 \u2068 \u2069 "
     "٠ ١ ٢ ٣ ٤ ٥ ٦ ٧ ٨ ٩ ۰ ۱ ۲ ۳ ۴ ۵ ۶ ۷ ۸ ۹"
 )
@@ -63,6 +66,15 @@ SAME_WORD_SPELLINGS = [
     ("Komesarijat", "komesarijat", "KOMESARIJAT"),
     ("međunarodna", "medunarodna"),
     ("پولیس", "پوليس", "\u202bپولیس\u202c"),
+    ("решење", "РЕШЕЊЕ", "rešenje", "resenje", "REŠENJE"),
+    ("жалба", "ЖАЛБА", "žalba", "zalba"),
+    ("Канцеларија за азил", "Kancelarija za azil", "kancelarija za azil"),
+    ("задржавање", "zadržavanje", "zadrzavanje"),
+    ("старатељ", "staratelj"),
+    ("Ђорђевић", "Đorđević", "Dordevic"),
+    ("џеп", "džep", "dzep"),
+    ("İlaç", "ILAÇ", "ilaç", "ilac", "ılaç", "ILAC"),
+    ("İSTANBUL", "istanbul", "ıstanbul"),
 ]
 
 # Letters that are phonemes of their own in Pashto or Urdu: never folded into each other.
@@ -98,7 +110,7 @@ SWEPT_RANGES = [
     (0xFF00, 0xFFEF),
 ]
 RANDOM_TEXT_ALPHABET = (
-    "abcdjsz ŠšČčĆćĐđŽžßİ ابتثجحخدذرزسشصضطظعغفقلمنوهيىیئكکأإآٱةۃہھەۀؤءـ"
+    "abcdjsz ŠšČčĆćĐđŽžßİıIiçğş ЂђЋћЉљЊњЏџЈјШшЖжЧчЦцабвгде ابتثجحخدذرزسشصضطظعغفقلمنوهيىیئكکأإآٱةۃہھەۀؤءـ"
     "ًٌٍَُِّْٰ پچژگګټډړږښڼېۍځڅٹڈڑںےۓ ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹0123456789"
     "\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
     "\u00a0\t\n،؟؛۔.,!?\"'()*:^-ﻃﺒﻴﺐﻻﬁ１５"
@@ -116,6 +128,10 @@ process.stdout.write(JSON.stringify({
   folded: texts.map((t) => fold.rightsinfoFold(t)),
   terms: texts.map((t) => fold.rightsinfoFoldTerms(t)),
 }));
+"""
+NODE_FOLD_TABLE = """
+const fold = require(process.env.FOLD_JS_PATH);
+process.stdout.write(JSON.stringify(fold.FOLDS));
 """
 NODE_GLOBALS = """
 require(process.env.FOLD_JS_PATH);
@@ -243,6 +259,23 @@ def test_pashto_and_urdu_letters_stay_distinct(letters: tuple[str, str]) -> None
     """Check a Pashto or Urdu letter is not folded into the letter it resembles."""
     first, second = letters
     assert fold(first) != fold(second)
+
+
+def test_serbian_cyrillic_table_covers_the_alphabet() -> None:
+    """Check the transliteration table has all 30 Serbian Cyrillic letters, each folded to plain Latin."""
+    assert len(SERBIAN_CYRILLIC_FOLDS) == SERBIAN_ALPHABET_LETTERS
+    assert all(latin.isascii() and latin.isalpha() for latin in SERBIAN_CYRILLIC_FOLDS.values())
+
+
+def test_js_has_the_python_serbian_cyrillic_table(node: str) -> None:
+    """Check fold.js carries exactly folding.py's Serbian Cyrillic table (one table, two copies)."""
+    js_table = run_node(node, NODE_FOLD_TABLE)
+    assert {char: js_table.get(char) for char in SERBIAN_CYRILLIC_FOLDS} == SERBIAN_CYRILLIC_FOLDS
+
+
+def test_cyrillic_and_turkish_queries_give_the_index_terms() -> None:
+    """Check a heading copied off a decision and a Turkish capital I give the index's Latin terms."""
+    assert fold_query_terms("РЕШЕЊЕ o žalbi, ILAÇ İlaç") == ["resenje", "o", "zalbi", "ilac", "ilac"]
 
 
 def test_js_defines_globals_for_pages_and_service_workers(node: str) -> None:

@@ -144,3 +144,37 @@ def test_search_works_without_javascript(client):
     hits = re.search(r'<ol class="hits">(.*?)</ol>', response.get_data(as_text=True), re.S)
     assert hits, "no results list: the query did not reach the search"
     assert re.findall(r'href="([^"]+)"', hits.group(1)) == ["/ar/alpha/"]
+
+
+# A decision's headings as printed (Cyrillic capitals), and the word on papers each must find.
+PAPER_HEADINGS = {"РЕШЕЊЕ": "decision", "ЖАЛБА": "appeal", "Канцеларија за азил": "asylum-office"}
+# What a reader types in Latin letters for a word of their language, and the page it must find.
+ROMANISED_QUERIES = [
+    ("ps", "panah", "asylum"),
+    ("prs", "panahandegi", "asylum"),
+    ("prs", "bazdasht", "detention"),
+    ("prs", "vakil", "after-refusal"),
+    ("ar", "lujoo", "asylum"),
+    ("ur", "wakeel", "detention"),
+    ("ur", "madad", "emergency"),
+    ("ps", "madad", "health"),
+]
+
+
+@pytest.mark.parametrize("heading", PAPER_HEADINGS)
+@pytest.mark.parametrize("prefix", ["en", *RTL_PREFIXES])
+def test_a_heading_copied_off_a_serbian_paper_finds_its_word_in_every_language(real_app, prefix, heading):
+    assert ("paper", PAPER_HEADINGS[heading]) in hit_keys(real_app, prefix, heading)
+    latin = {"РЕШЕЊЕ": "rešenje", "ЖАЛБА": "zalba", "Канцеларија за азил": "kancelarija za azil"}[heading]
+    assert ("paper", PAPER_HEADINGS[heading]) in hit_keys(real_app, prefix, latin)
+
+
+@pytest.mark.parametrize(("prefix", "query", "slug"), ROMANISED_QUERIES)
+def test_a_romanised_word_finds_its_page_in_the_readers_language(real_app, prefix, query, slug):
+    assert ("page", slug) in hit_keys(real_app, prefix, query)
+
+
+@pytest.mark.parametrize("query", ["ILAÇ", "ilaç", "ilac", "ılaç", "İLAÇ"])
+def test_turkish_capital_and_dotless_i_find_the_word_with_dotted_i(vector_app, query):
+    # The vectors page holds "İlaç"; every way a Turkish or a foreign keyboard types it finds it.
+    assert ("page", "vectors") in hit_keys(vector_app, "ps", query)

@@ -73,10 +73,11 @@ def expected_paths(real_app, lang: str) -> set[str]:
     with real_app.test_request_context():
         topics = [page["slug"] for page in db.topic_pages(connection(), lang)]
         organisations = [org["id"] for org in db.organisations(connection(), lang)]
-    paths = {f"{lang}/{name}index.html" for name in ("", "cards/", "organisations/", "print/")}
+    paths = {f"{lang}/{name}index.html" for name in ("", "cards/", "organisations/", "papers/", "print/")}
     paths |= {f"{lang}/{slug}/{name}" for slug in topics for name in ("index.html", "leaflet.pdf")}
     paths |= {f"{lang}/organisations/{org}/index.html" for org in organisations}
-    return paths | {f"{lang}/organisations/leaflet.pdf", f"{lang}/emergency-card.pdf"}
+    leaflets = ("organisations/leaflet.pdf", "papers/leaflet.pdf", "emergency-card.pdf")
+    return paths | {f"{lang}/{leaflet}" for leaflet in leaflets}
 
 
 class Links(HTMLParser):

@@ -7,9 +7,9 @@ an editor sees every mistake in one run.
 
 The package: ``problems`` (collecting problems that name file and line), ``models`` (the records
 read), ``fields`` (typed fields from YAML, each problem placed on its line), ``pages`` (Markdown pages
-with front matter), ``records`` (sources, emergency numbers, organisations and cards) and
-``typed_text`` (what translators never type: direction marks, phone numbers in other digits) and
-``alerts`` (short news with a required end date).
+with front matter), ``records`` (sources, emergency numbers, organisations and cards), ``papers``
+(words on official papers, in both Serbian scripts), ``alerts`` (short news with a required end date)
+and ``typed_text`` (what translators never type: direction marks, phone numbers in other digits).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from rightsinfo.content.models import (
     substance_fingerprint,
 )
 from rightsinfo.content.pages import FRONT_MATTER_PATTERN, RESERVED_SLUGS, read_page, read_pages
+from rightsinfo.content.papers import read_papers
 from rightsinfo.content.problems import ContentError, Problems
 from rightsinfo.content.records import read_card, read_emergency, read_organisation, read_sources
 from rightsinfo.content.typed_text import check_typed_text
@@ -56,7 +57,8 @@ def read_content(content_dir: Path) -> Content:
         if (card := read_card(path, problems)) is not None
     ]
     alerts = read_alerts(content_dir / "alerts", sources, pages, organisations, problems)
+    papers = read_papers(content_dir / "papers", sources, set(pages), problems)
     check_typed_text(content_dir, pages, emergency, organisations, problems)
     problems.raise_if_any()
     cards.sort(key=lambda card: (card.order, card.id))
-    return Content(sources, emergency, pages, organisations, cards, alerts)
+    return Content(sources, emergency, pages, organisations, cards, papers, alerts)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from rightsinfo.content.fields import FieldReader, check_source_ids, mapping_reader
+from rightsinfo.content.fields import FieldReader, check_source_ids, read_record
 from rightsinfo.content.models import Organisation, Source
 from rightsinfo.content.problems import Problems
 from rightsinfo.content.records import read_text_by_language
@@ -82,7 +82,7 @@ def read_alert(
     path: Path, sources: dict[str, Source], pages: dict, organisations: list[Organisation], problems: Problems
 ) -> Alert | None:
     """Read and check one alert file."""
-    reader = mapping_reader(path, problems)
+    reader = read_record(path, problems)
     if reader is None:
         return None
     starts, ends = day_field(reader, "starts"), day_field(reader, "ends")

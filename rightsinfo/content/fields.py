@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 from rightsinfo.content.problems import Problems
+from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.partial_date import DATE_FORMAT_HELP, PartialDate, parse_partial_date
+from rightsinfo.vocabulary import TRANSLATION_STATUSES
 
 
 def line_of_key(text: str, key: str, offset: int = 1) -> int | None:
@@ -32,6 +34,16 @@ def load_yaml(path: Path, problems: Problems) -> object | None:
         reason = getattr(error, "problem", None) or "is not valid YAML"
         problems.add(path, f"YAML: {reason}", line)
     return None
+
+
+def read_record(path: Path, problems: Problems) -> FieldReader | None:
+    """Load one YAML record and return a reader of its fields, or None (the problem recorded) if unusable."""
+    data = load_yaml(path, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(path, "must be 'key: value' lines")
+        return None
+    return FieldReader(data, path, path.read_text(encoding="utf-8"), problems)
 
 
 class FieldReader:
@@ -98,18 +110,32 @@ class FieldReader:
         return value
 
 
-def mapping_reader(path: Path, problems: Problems) -> FieldReader | None:
-    """Return a reader of a file of 'key: value' lines, or None (the problem recorded) if it is not one."""
-    data = load_yaml(path, problems)
-    if not isinstance(data, dict):
-        if data is not None:
-            problems.add(path, "must be 'key: value' lines")
-        return None
-    return FieldReader(data, path, path.read_text(encoding="utf-8"), problems)
-
-
 def check_source_ids(reader: FieldReader, key: str, ids: list[str], sources: dict) -> None:
     """Record every source number in ``ids`` that sources.yaml does not list."""
     for source_id in ids:
         if source_id not in sources:
             reader.problem(key, f"'{key}': source '{source_id}' is not in content/sources.yaml")
+
+
+def language_entries(reader: FieldReader, example: str) -> dict[str, dict]:
+    """Return a record's 'text' mappings per known language; English is required (``example`` shows how)."""
+    raw = reader.data.get("text") or {}
+    if not isinstance(raw, dict) or not isinstance(raw.get(ENGLISH), dict):
+        reader.problem("text", f"'text' must give at least '{example}'")
+        return {}
+    entries = {}
+    for lang, entry in raw.items():
+        if lang not in LOCALE_BY_PREFIX:
+            reader.problem("text", f"'text': unknown language '{lang}'")
+            continue
+        entries[str(lang)] = entry
+    return entries
+
+
+def translation_status(reader: FieldReader, lang: str, entry: dict) -> str:
+    """Return a text's status: English is the source, a translation is a draft unless marked reviewed."""
+    status = entry.get("status", "reviewed" if lang == ENGLISH else "draft")
+    if status not in TRANSLATION_STATUSES:
+        reader.problem("status", f"'status' must be one of: {' '.join(TRANSLATION_STATUSES)}")
+        return "draft"
+    return status

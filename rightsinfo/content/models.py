@@ -114,6 +114,7 @@ class Content:
     pages: dict[str, dict[str, Page]]
     organisations: list[Organisation]
     cards: list[Card]
+    papers: list = field(default_factory=list)  # content.papers.Paper: words on official papers
     alerts: list = field(default_factory=list)  # content.alerts.Alert, read after pages and records
 
 

@@ -13,7 +13,7 @@ from rightsinfo.vocabulary import ICONS, MISSING, TRANSLATION_STATUSES
 
 # Page slugs that name other parts of the site and so cannot be used for topic pages.
 RESERVED_SLUGS = frozenset(
-    {"organisations", "cards", "search", "offline", "print", "guide.html", "static", "sw.js"}
+    {"organisations", "cards", "papers", "search", "offline", "print", "guide.html", "static", "sw.js"}
 )
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 FRONT_MATTER_PATTERN = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rightsinfo.content.fields import FieldReader, check_source_ids, line_of_key, load_yaml, mapping_reader
+from rightsinfo.content.fields import (
+    FieldReader,
+    check_source_ids,
+    language_entries,
+    line_of_key,
+    load_yaml,
+    read_record,
+    translation_status,
+)
 from rightsinfo.content.models import Card, Contact, EmergencyNumber, Organisation, Source
 from rightsinfo.content.problems import Problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX, format_day, get_language
@@ -155,22 +163,12 @@ def read_hours(reader: FieldReader) -> list[dict]:
 
 def read_text_by_language(reader: FieldReader, key: str = "summary") -> dict[str, dict]:
     """Read per-language text under ``key`` (a summary, an alert's text); English is required."""
-    raw = reader.data.get("text") or {}
-    if not isinstance(raw, dict) or not isinstance(raw.get(ENGLISH), dict):
-        reader.problem("text", f"'text' must give at least 'en: {{{key}: …}}'")
-        return {}
     text = {}
-    for lang, entry in raw.items():
-        if lang not in LOCALE_BY_PREFIX:
-            reader.problem("text", f"'text': unknown language '{lang}'")
-            continue
+    for lang, entry in language_entries(reader, f"en: {{{key}: …}}").items():
         if not isinstance(entry, dict) or not str(entry.get(key) or "").strip():
             reader.problem("text", f"'text' for '{lang}' needs a '{key}'")
             continue
-        status = entry.get("status", "reviewed" if lang == ENGLISH else "draft")
-        if status not in TRANSLATION_STATUSES:
-            reader.problem("status", f"'status' must be one of: {' '.join(TRANSLATION_STATUSES)}")
-            status = "draft"
+        status = translation_status(reader, lang, entry)
         text[lang] = {key: str(entry[key]).strip(), "status": status}
     return text
 
@@ -235,7 +233,7 @@ def read_organisation(path: Path, sources: dict, problems: Problems) -> Organisa
 
 def read_card(path: Path, problems: Problems) -> Card | None:
     """Read one 'show this' card."""
-    reader = mapping_reader(path, problems)
+    reader = read_record(path, problems)
     if reader is None:
         return None
     data = reader.data

@@ -1,6 +1,7 @@
 """Leaflets: the site's pages as printable PDFs, correct in every script, made once and kept on disk.
 
-A leaflet is a topic page, the organisations directory, a wallet-sized emergency card, or a print
+A leaflet is a topic page, the organisations directory, the words on official papers, a wallet-sized
+emergency card, or a print
 pack of several topics, in the reader's language and optionally a second one, on A5 (default) or A4.
 It is rendered with WeasyPrint from the same database rows as the site, once per content version and
 code version, and kept in the instance folder; a request for it afterwards reads a file.
@@ -18,11 +19,22 @@ process per core) and ``command`` (pre-rendering every leaflet: ``flask --app ri
 from rightsinfo.leaflets.batch import render_job
 from rightsinfo.leaflets.cache import CACHE_DIR_NAME
 from rightsinfo.leaflets.command import leaflet_jobs, leaflets_command, render_leaflet
-from rightsinfo.leaflets.model import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, PACK, PAGE, SIZES, Leaflet
+from rightsinfo.leaflets.model import (
+    CARD,
+    CARD_SIZE,
+    DEFAULT_SIZE,
+    DIRECTORY,
+    PACK,
+    PAGE,
+    PAPERS,
+    SIZES,
+    Leaflet,
+)
 from rightsinfo.leaflets.render import RENDERER
 from rightsinfo.leaflets.views import QUERY_PARAMETERS, bp
 
 __all__ = [
-    "CACHE_DIR_NAME", "CARD", "CARD_SIZE", "DEFAULT_SIZE", "DIRECTORY", "PACK", "PAGE", "QUERY_PARAMETERS",
-    "RENDERER", "SIZES", "Leaflet", "bp", "leaflet_jobs", "leaflets_command", "render_job", "render_leaflet",
+    "CACHE_DIR_NAME", "CARD", "CARD_SIZE", "DEFAULT_SIZE", "DIRECTORY", "PACK", "PAGE", "PAPERS",
+    "QUERY_PARAMETERS", "RENDERER", "SIZES", "Leaflet", "bp", "leaflet_jobs", "leaflets_command",
+    "render_job", "render_leaflet",
 ]  # fmt: skip

@@ -24,6 +24,7 @@ from rightsinfo.leaflets.model import (
     DEFAULT_SIZE,
     DIRECTORY,
     NASKH,
+    PAPERS,
     SIZES,
     URDU,
     Leaflet,
@@ -57,6 +58,8 @@ def leaflet_jobs(app: Flask) -> list[Leaflet]:
             for with_lang, script in itertools.product(second_languages, scripts):
                 for size in SIZES:
                     jobs += [leaflet_for(lang, slug, size, with_lang, script) for slug in [*slugs, DIRECTORY]]
+                    if with_lang is None:  # the papers leaflet shows one language beside the Serbian
+                        jobs.append(leaflet_for(lang, PAPERS, size, None, script))
                 jobs.append(leaflet_for(lang, CARD, CARD_SIZE, with_lang, script))
     return jobs
 

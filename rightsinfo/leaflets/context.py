@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from rightsinfo import db, i18n, templating
-from rightsinfo.leaflets.model import CARD, DIRECTORY, PAGE, Leaflet
+from rightsinfo.leaflets.model import CARD, DIRECTORY, PAGE, PAPERS, Leaflet
 from rightsinfo.site import connection
 from rightsinfo.templating import is_short_number, is_stale, language_name, newest_date
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP
@@ -170,6 +170,23 @@ def directory_context(lang: str, with_lang: str | None) -> dict:
     }
 
 
+def papers_context(lang: str) -> dict:
+    """Return the words on official papers, each with its Serbian, meaning and sources, for one page."""
+    terms = db.papers(connection(), lang)
+    for term in terms:
+        term["text_language"] = language_of(term["text_lang"])
+    kinds_of_text = {(term["text_lang"], term["status"]): term for term in terms}
+    address = public_address("papers.index", lang=lang)
+    return {
+        "terms": terms,
+        # One notice per kind of text shown (draft, English), not one per word.
+        "paper_notices": notices_for([(term, language_of(lang)) for term in kinds_of_text.values()], None),
+        "address": address,
+        "qr": qr_svg(address),
+        "sources": db.sources(connection(), sorted({s for term in terms for s in term["sources"]})),
+    }
+
+
 def card_contacts(lang: str) -> list[dict]:
     """Return the wallet card's key contacts that the content has: organisation, label and number."""
     contacts = []
@@ -246,6 +263,9 @@ def document_html(leaflet: Leaflet) -> tuple[str, str]:
     if leaflet.kind == DIRECTORY:
         context = directory_context(leaflet.lang, leaflet.with_lang)
         return render_template("leaflet_directory.html", **common, **context), context["address"]
+    if leaflet.kind == PAPERS:
+        context = papers_context(leaflet.lang)
+        return render_template("leaflet_papers.html", **common, **context), context["address"]
     if leaflet.kind == CARD:
         context = card_context(leaflet.lang, leaflet.with_lang)
         return render_template("leaflet_card.html", **common, **context), context["address"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 PAGE = "page"
 DIRECTORY = "organisations"
 CARD = "emergency-card"
+PAPERS = "papers"  # words on official papers, one language beside the Serbian
 PACK = "pack"
 SIZES = ("a5", "a4")
 DEFAULT_SIZE = "a5"
@@ -36,8 +37,8 @@ class Leaflet:
         elif self.kind == PACK:
             digest = hashlib.sha256(",".join(self.topics).encode()).hexdigest()[:12]
             stem = f"pack-{digest}-{self.size}"
-        elif self.kind == DIRECTORY:
-            stem = f"{DIRECTORY}-{self.size}"
+        elif self.kind in (DIRECTORY, PAPERS):
+            stem = f"{self.kind}-{self.size}"
         else:
             stem = CARD
         if self.with_lang:
@@ -49,9 +50,11 @@ class Leaflet:
 
 def leaflet_for(lang: str, slug: str, size: str = DEFAULT_SIZE, with_lang: str | None = None,
                 script: str | None = None) -> Leaflet:  # fmt: skip
-    """Return the Leaflet a slug names: a topic, ``organisations`` or ``emergency-card``."""
+    """Return the Leaflet a slug names: a topic, ``organisations``, ``papers`` or ``emergency-card``."""
     if slug == DIRECTORY:
         return Leaflet(DIRECTORY, lang, (), size, with_lang, script)
+    if slug == PAPERS:
+        return Leaflet(PAPERS, lang, (), size, None, script)
     if slug == CARD:
         return Leaflet(CARD, lang, (), CARD_SIZE, with_lang, script)
     return Leaflet(PAGE, lang, (slug,), size, with_lang, script)

@@ -24,6 +24,7 @@ from rightsinfo.leaflets.model import (
     NASKH,
     PACK,
     PAGE,
+    PAPERS,
     SCRIPTS,
     SIZES,
     URDU,
@@ -137,6 +138,13 @@ def page_leaflet(lang: str, slug: str):
 def directory_leaflet(lang: str):
     """Send the leaflet of the organisations directory."""
     return serve(Leaflet(DIRECTORY, lang, (), **read_options(lang)))
+
+
+@bp.get("/<lang>/papers/leaflet.pdf")
+def papers_leaflet(lang: str):
+    """Send the leaflet of words on official papers: the Serbian, and what each means in one language."""
+    options = read_options(lang) | {"with_lang": None}
+    return serve(Leaflet(PAPERS, lang, (), **options))
 
 
 @bp.get("/<lang>/emergency-card.pdf")

@@ -75,6 +75,7 @@ def leaflet_urls(app: Flask) -> list[str]:
         leaflets.PAGE: "leaflets.page_leaflet",
         leaflets.DIRECTORY: "leaflets.directory_leaflet",
         leaflets.CARD: "leaflets.emergency_card",
+        leaflets.PAPERS: "leaflets.papers_leaflet",
     }
     urls = []
     with app.test_request_context():

@@ -64,6 +64,7 @@ def pack_urls(lang: str) -> list[str]:
     urls = [
         url_for("pages.home", lang=lang),
         url_for("pages.cards", lang=lang),
+        url_for("papers.index", lang=lang),
         url_for("directory.index", lang=lang),
         url_for("offline.offline_page", lang=lang),
         url_for("offline.manifest", lang=lang),

@@ -9,9 +9,13 @@
     '\u0643': '\u06A9', // Arabic kaf -> keheh
     '\u06AB': '\u06AF', // Pashto kaf with ring -> gaf
     '\u0629': '\u0647', '\u06C3': '\u0647', '\u06C1': '\u0647', '\u06BE': '\u0647', '\u06D5': '\u0647', // -> heh
-    '\u0111': 'd', '\u00DF': 'ss', '\u03C2': '\u03C3'
+    '\u0111': 'd', '\u0131': 'i', '\u00DF': 'ss', '\u03C2': '\u03C3' // d with stroke, dotless i
   };
-  var FOLDABLE = /[\u0671\u064A\u0649\u0643\u06AB\u0629\u06C3\u06C1\u06BE\u06D5\u0111\u00DF\u03C2]/g;
+  // Serbian Cyrillic -> folded Latin: SERBIAN_CYRILLIC_FOLDS in folding.py (cyrtranslit's table).
+  var CYRILLIC = '\u0430\u0431\u0432\u0433\u0434\u0452\u0435\u0436\u0437\u0438\u0458\u043A\u043B\u0459\u043C\u043D\u045A\u043E\u043F\u0440\u0441\u0442\u045B\u0443\u0444\u0445\u0446\u0447\u045F\u0448';
+  var LATIN = 'a b v g d d e z z i j k l lj m n nj o p r s t c u f h c c dz s'.split(' ');
+  for (var i = 0; i < LATIN.length; i++) FOLDS[CYRILLIC[i]] = LATIN[i];
+  var FOLDABLE = /[\u0671\u064A\u0649\u0643\u06AB\u0629\u06C3\u06C1\u06BE\u06D5\u0111\u0131\u00DF\u03C2\u0430-\u0448\u0452\u0458\u0459\u045A\u045B\u045F]/g;
   // Marks, format controls (ZWNJ, ZWJ, bidi), hamza, high hamza, tatweel.
   var DROPPED = /[\p{M}\p{Cf}\u0621\u0674\u0640]/gu;
   var DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g; // both zeros are at a multiple of 16
@@ -43,6 +47,6 @@
   root.rightsinfoFold = rightsinfoFold;
   root.rightsinfoFoldTerms = rightsinfoFoldTerms;
   if (typeof module !== 'undefined' && module.exports) {
-    module.exports = { rightsinfoFold: rightsinfoFold, rightsinfoFoldTerms: rightsinfoFoldTerms };
+    module.exports = { rightsinfoFold: rightsinfoFold, rightsinfoFoldTerms: rightsinfoFoldTerms, FOLDS: FOLDS };
   }
 })(typeof globalThis !== 'undefined' ? globalThis : self);

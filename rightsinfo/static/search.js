@@ -16,6 +16,15 @@
   var terms = rightsinfoFoldTerms(query);
   var input = document.getElementById('q');
   if (input) input.value = query;
+  var nothingFound = document.getElementById('nothing-found'); // what to try, drawn by the server
+
+  /* Return the server's suggestions for an empty result, its mail link (if any) carrying the query. */
+  function suggestions() {
+    var fragment = nothingFound.content.cloneNode(true);
+    var mail = fragment.querySelector('a[data-mailto]');
+    if (mail) mail.href = mail.getAttribute('data-mailto') + encodeURIComponent(query);
+    return fragment;
+  }
 
   /* Return how many terms are a prefix of at least one of the folded words. */
   function matchedTerms(words) {
@@ -91,9 +100,18 @@
         item.lang = entry.l;
         item.dir = 'ltr';
       }
+      if (entry.r) { // the Serbian term of a word on papers, beside the reader's name for it
+        var serbian = document.createElement('bdi');
+        serbian.className = 'hit-sr';
+        serbian.lang = 'sr';
+        serbian.dir = 'ltr';
+        serbian.textContent = entry.r;
+        link.after(' ', serbian);
+      }
       list.appendChild(item);
     });
     results.replaceChildren(status, list);
+    if (!hits.length && nothingFound) results.appendChild(suggestions());
     results.setAttribute('data-search', 'offline');
   }
 

@@ -1,0 +1,109 @@
+"""Reading the words on official papers: one YAML file per Serbian term, explained per language.
+
+A reader holding a paper printed in Serbian Cyrillic cannot tell a decision from a detention order. Each
+record gives the term as printed in both scripts, what it means and what to do in each language, the page
+that explains it, and the sources of its meaning. The checks are the ones a record needs to be trusted:
+both scripts spell the same word, every source is listed, the page exists, and a translation keeps every
+number (days, hours) of the English text it follows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rightsinfo.content.fields import (
+    FieldReader,
+    check_source_ids,
+    language_entries,
+    read_record,
+    translation_status,
+)
+from rightsinfo.content.problems import Problems
+from rightsinfo.folding import fold
+from rightsinfo.i18n import ENGLISH
+from rightsinfo.markup import EASTERN_DIGITS, NUMBER_PATTERN
+
+TEXT_FIELDS = ("name", "meaning", "action")
+DEFAULT_ORDER = 50
+
+
+@dataclass
+class Paper:
+    """A Serbian word or title found on official papers, with its meaning per language."""
+
+    id: str
+    path: Path
+    order: int
+    sr_latn: str
+    sr_cyrl: str
+    page: str
+    sources: list[str]
+    also: list[str] = field(default_factory=list)
+    text: dict[str, dict] = field(default_factory=dict)
+
+
+def numbers_in(entry: dict) -> Counter:
+    """Return how often each number appears in a text entry, whatever digits it was typed in."""
+    words = " ".join(str(entry.get(key) or "") for key in TEXT_FIELDS).translate(EASTERN_DIGITS)
+    return Counter(NUMBER_PATTERN.findall(words))
+
+
+def read_paper_text(reader: FieldReader) -> dict[str, dict]:
+    """Read a term's text per language; English needs a name and a meaning, translations keep its numbers."""
+    text = {}
+    for lang, entry in language_entries(reader, "en: {name: …, meaning: …}").items():
+        required = TEXT_FIELDS[:2]
+        if not isinstance(entry, dict) or not all(str(entry.get(key) or "").strip() for key in required):
+            reader.problem("text", f"'text' for '{lang}' needs a 'name' and a 'meaning'")
+            continue
+        status = translation_status(reader, lang, entry)
+        keywords = entry.get("keywords") or []
+        if not isinstance(keywords, list):
+            reader.problem("keywords", "'keywords' must be a list like [panah, panahandegi]")
+            keywords = []
+        text[lang] = {key: str(entry.get(key) or "").strip() for key in TEXT_FIELDS}
+        text[lang] |= {"status": status, "keywords": [str(word) for word in keywords]}
+    english = text.get(ENGLISH)
+    for lang, entry in text.items():
+        if english and lang != ENGLISH and numbers_in(entry) != numbers_in(english):
+            reader.problem(lang, f"'text' for '{lang}' must write the same numbers as English")
+    return text
+
+
+def read_paper(path: Path, sources: dict, page_slugs: set[str], problems: Problems) -> Paper | None:
+    """Read one term: both scripts, the page that explains it, its sources and its text per language."""
+    reader = read_record(path, problems)
+    if reader is None:
+        return None
+    sr_latn = reader.text_field("sr_latn")
+    sr_cyrl = reader.text_field("sr_cyrl")
+    if sr_latn and sr_cyrl and fold(sr_latn) != fold(sr_cyrl):
+        reader.problem("sr_cyrl", f"'sr_cyrl' must spell the same words as 'sr_latn' ({sr_latn})")
+    page = reader.text_field("page")
+    if page and page not in page_slugs:
+        reader.problem("page", f"'page': there is no page '{page}' in content/pages/")
+    listed_sources = reader.list_field("sources")
+    if not listed_sources:
+        reader.problem("sources", "'sources' must name the sources that give this meaning")
+    check_source_ids(reader, "sources", listed_sources, sources)
+    order = reader.data.get("order", DEFAULT_ORDER)
+    if not isinstance(order, int):
+        reader.problem("order", "'order' must be a whole number")
+        order = DEFAULT_ORDER
+    text = read_paper_text(reader)
+    if not (sr_latn and sr_cyrl and page and text):
+        return None
+    also = reader.list_field("also")
+    return Paper(path.stem, path, order, sr_latn, sr_cyrl, page, listed_sources, also, text)
+
+
+def read_papers(folder: Path, sources: dict, page_slugs: set[str], problems: Problems) -> list[Paper]:
+    """Read every term in ``folder`` (content/papers/), in reading order."""
+    papers = [
+        paper
+        for path in sorted(folder.glob("*.yaml"))
+        if (paper := read_paper(path, sources, page_slugs, problems)) is not None
+    ]
+    return sorted(papers, key=lambda paper: (paper.order, paper.id))
