@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rightsinfo.content.fields import FieldReader, check_source_ids
+from rightsinfo.content.fields import FieldReader, check_source_ids, parse_yaml, yaml_problem
 from rightsinfo.content.models import Page
 from rightsinfo.content.problems import Problems
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
@@ -17,32 +17,55 @@ RESERVED_SLUGS = frozenset(
 )
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 FRONT_MATTER_PATTERN = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+# A line that can belong to a header: a field, an indented continuation, a list item or a comment.
+FIELD_LINE_PATTERN = re.compile(r"^(?:[\w-]+\s*:|\s+\S|-\s|#\s)")
+HEADER_FIRST_LINE = 2  # the header's YAML starts on the line after the opening '---'
 
 
-def split_front_matter(path: Path, problems: Problems) -> tuple[dict, str, str] | None:
-    """Split a Markdown file into (front matter, its YAML text, body)."""
+def unclosed_header_line(text: str) -> int:
+    """Return the line where a header opened on line 1 but never closed should have ended.
+
+    That is the first line after the opening ``---`` that is not a field (``name: value``), a field's
+    continuation (indented) or a list item: where the page's own text begins.
+    """
+    lines = text.splitlines()
+    for number, line in enumerate(lines[1:], start=2):
+        if not FIELD_LINE_PATTERN.match(line):
+            return number
+    return len(lines) + 1
+
+
+def split_front_matter(path: Path, problems: Problems) -> tuple[dict, object, str] | None:
+    """Split a Markdown file into (front matter, its YAML nodes, body)."""
     import yaml  # here, not above: only builds and translators' commands read content files
 
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        problems.add(path, "is not UTF-8 text")
+        problems.add(path, "is not UTF-8 text: save it as UTF-8 in your editor")
         return None
     match = FRONT_MATTER_PATTERN.match(text)
+    if not match and text.startswith("---"):
+        line = unclosed_header_line(text)
+        message = (
+            "the header that starts with '---' on line 1 is never closed: put a line with only '---' "
+            f"after the last field, before line {line} (front matter: no closing '---' line)"
+        )
+        problems.add(path, message, line)
+        return None
     if not match:
-        problems.add(path, "front matter: the file must start with a '---' block", 1)
+        problems.add(path, "the file must start with a line '---', then the fields (title: …), then '---'", 1)
         return None
     try:
-        data = yaml.safe_load(match.group(1))
+        data, node = parse_yaml(match.group(1))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problems.add(path, f"front matter: {getattr(error, 'problem', 'invalid YAML')}", line)
+        line, message = yaml_problem(error)
+        problems.add(path, message, line + HEADER_FIRST_LINE if line is not None else 1)
         return None
     if not isinstance(data, dict):
-        problems.add(path, "front matter: must be 'key: value' lines", 2)
+        problems.add(path, "the header must be 'name: value' lines, like 'title: …'", HEADER_FIRST_LINE)
         return None
-    return data, match.group(1), text[match.end() :]
+    return data, node, text[match.end() :]
 
 
 def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: Problems) -> Page | None:
@@ -50,8 +73,8 @@ def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: 
     parts = split_front_matter(path, problems)
     if parts is None:
         return None
-    data, yaml_text, body = parts
-    reader = FieldReader(data, path, yaml_text, problems, line_offset=2)
+    data, node, body = parts
+    reader = FieldReader(data, path, node, problems, line_offset=HEADER_FIRST_LINE)
     title = reader.text_field("title")
     summary = reader.text_field("summary")
     # Only a person who checked the page against its sources sets 'reviewed'.
