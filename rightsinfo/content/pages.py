@@ -19,6 +19,13 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 FRONT_MATTER_PATTERN = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 # A line that can belong to a header: a field, an indented continuation, a list item or a comment.
 FIELD_LINE_PATTERN = re.compile(r"^(?:[\w-]+\s*:|\s+\S|-\s|#\s)")
+# The two kinds of check, each a day and a name: (date field, name field).
+FACT_CHECK = ("fact_checked", "fact_checked_by")
+TRANSLATION_REVIEW = ("translation_reviewed", "translation_reviewed_by")
+WHERE_CHECKS_BELONG = (
+    "a fact check against the sources is recorded in en.md (fact_checked), a native speaker's review "
+    "in the translation (translation_reviewed)"
+)
 HEADER_FIRST_LINE = 2  # the header's YAML starts on the line after the opening '---'
 
 
@@ -68,6 +75,29 @@ def split_front_matter(path: Path, problems: Problems) -> tuple[dict, object, st
     return data, node, text[match.end() :]
 
 
+def read_checks(reader: FieldReader, lang: str) -> dict | None:
+    """Read the two kinds of check a page records, each with its day and who; None if a date is wrong.
+
+    A fact check (``fact_checked``, ``fact_checked_by``) is a person comparing the English page with
+    its sources: it belongs in en.md only. A translation review (``translation_reviewed``,
+    ``translation_reviewed_by``) is a native speaker comparing a translation with its English. The
+    older ``reviewed:`` is still read: as the fact check in English, and in a translation as that
+    translation's review, never as a fact check nobody made.
+    """
+    own, other = (FACT_CHECK, TRANSLATION_REVIEW) if lang == ENGLISH else (TRANSLATION_REVIEW, FACT_CHECK)
+    for key in other:
+        if key in reader.data:
+            reader.problem(key, f"'{key}' does not belong in this file: {WHERE_CHECKS_BELONG}")
+    date_key = own[0] if own[0] in reader.data or "reviewed" not in reader.data else "reviewed"
+    checked = reader.date_field(date_key, required=False)
+    if checked is None and reader.data.get(date_key) is not None:
+        return None
+    by = reader.text_field(own[1], required=False)
+    if lang == ENGLISH:
+        return {"reviewed": checked, "reviewed_by": by}
+    return {"reviewed": None, "translation_reviewed": checked, "translation_reviewed_by": by}
+
+
 def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: Problems) -> Page | None:
     """Read one page file; English pages carry the page's shared data, translations only text."""
     parts = split_front_matter(path, problems)
@@ -77,14 +107,13 @@ def read_page(path: Path, slug: str, lang: str, sources: dict | None, problems: 
     reader = FieldReader(data, path, node, problems, line_offset=HEADER_FIRST_LINE)
     title = reader.text_field("title")
     summary = reader.text_field("summary")
-    # Only a person who checked the page against its sources sets 'reviewed'.
-    reviewed = reader.date_field("reviewed", required=False)
     keywords = reader.list_field("keywords")
     if not body.strip():
         problems.add(path, "the page has no text below the front matter")
-    if title is None or summary is None or (reviewed is None and "reviewed" in data):
+    checks = read_checks(reader, lang)
+    if title is None or summary is None or checks is None:
         return None
-    page = Page(slug, lang, path, title, summary, body, reviewed, keywords=keywords)
+    page = Page(slug, lang, path, title, summary, body, keywords=keywords, **checks)
     if lang == ENGLISH:
         page.icon = reader.choice_field("icon", ICONS, "about") or "about"
         order = data.get("order", 50)

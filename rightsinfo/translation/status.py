@@ -45,7 +45,7 @@ class LanguageStatus:
 
 def review_due(page: Page, today: dt.date, after_days: int) -> bool:
     """Return whether a page was never reviewed, or last reviewed longer ago than ``after_days``."""
-    reviewed = getattr(page, "reviewed", None)
+    reviewed = page.last_checked  # the fact check in English, the native speaker's review in a translation
     # A review dated only by month or year counts from its first day: due sooner, never later.
     return reviewed is None or (today - reviewed.first_day()).days > after_days
 
@@ -209,7 +209,7 @@ def check_problems(content_root: Path, translations_root: Path, scratch: Path) -
 
 def diff_hint(slug: str, prefix: str) -> str:
     """Return the command that shows what changed in English since a translation was made."""
-    return f"flask --app rightsinfo translations diff {slug} {prefix}"
+    return f"make diff PAGE={slug} LANG={prefix}"  # make: translators have no `flask` on their PATH
 
 
 @translations_cli.command("status")
@@ -288,7 +288,7 @@ def diff_command(slug: str, lang: str) -> None:
         raise click.ClickException(
             f"{translation} does not say which English version it follows (no translated_from): compare "
             f"it with {english_name} as a whole, then run: "
-            f"flask --app rightsinfo translations mark-current {slug} {lang}"
+            f"make mark-current PAGE={slug} LANG={lang}"
         )
     lookup = history.find_source(folder / "en.md", page.translated_from)
     if lookup.version is None:
@@ -309,10 +309,7 @@ def diff_command(slug: str, lang: str) -> None:
         click.echo(f"en.md:{line}: {text}" if line else f"en.md (removed): {text}")
     if not changes:
         click.echo("Only spacing or punctuation changed.")
-    click.echo(
-        f"\nChange the same in {translation}, then run:\n"
-        f"  flask --app rightsinfo translations mark-current {slug} {lang}"
-    )
+    click.echo(f"\nChange the same in {translation}, then run:\n  make mark-current PAGE={slug} LANG={lang}")
 
 
 @translations_cli.command("glossary")
