@@ -109,8 +109,10 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                 # English, never the old number, until a translator catches up.
                 page, status = None, UPDATING
             shown = page or english
-            # A person's check of the facts holds for a translation of that same English text.
-            reviewed = shown.reviewed or (None if outdated else english.reviewed)
+            # Two checks, by two people: a fact check of the English holds for a translation of that
+            # same English text; a native speaker's review belongs to the translation shown.
+            reviewed = None if outdated else english.reviewed
+            review = shown.translation_reviewed if shown.lang != ENGLISH and status == "reviewed" else None
             rows.append(
                 {
                     "lang": lang,
@@ -123,6 +125,9 @@ def page_rows(content: Content) -> tuple[list[dict], list[str]]:
                     "sort_order": english.order,
                     "reviewed": reviewed.isoformat() if reviewed else None,
                     "english_reviewed": english.reviewed.isoformat() if english.reviewed else None,
+                    "fact_checked_by": None if outdated else english.reviewed_by,
+                    "translation_reviewed": review.isoformat() if review else None,
+                    "translation_reviewed_by": shown.translation_reviewed_by if review else None,
                     "sources_up_to": newest_source_date(content, english.sources),
                     "sources": english.sources,
                     "keywords": english.keywords + (page.keywords if page else []),

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from rightsinfo.build import build_site
+from rightsinfo.config import DATABASE_NAME
 from rightsinfo.content import ContentError
 from rightsinfo.leaflets import leaflets_command
 from rightsinfo.publish.export import export_command
@@ -23,19 +24,27 @@ from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation.status import translations_cli
 
 
+def after_failure(instance: Path) -> str:
+    """Say what readers get after a failed build: the last good version, or nothing when there is none."""
+    if (instance / DATABASE_NAME).exists():
+        return "The site keeps serving the last good version."
+    return (
+        "Nothing is running yet: there is no earlier good version to serve. "
+        "Fix the lines above, then run the same command again."
+    )
+
+
 @click.command("build")
 @with_appcontext
 def build_command() -> None:
     """Check the content and catalogues and build the site's database."""
+    instance = Path(current_app.instance_path)
     try:
-        report = build_site(content_dir(), translations_dir(), Path(current_app.instance_path))
+        report = build_site(content_dir(), translations_dir(), instance)
     except ContentError as error:
         for line in error.problems:
             click.echo(line, err=True)
-        click.echo(
-            f"Build failed: {len(error.problems)} problem(s). The site keeps serving the last good version.",
-            err=True,
-        )
+        click.echo(f"Build failed: {len(error.problems)} problem(s). {after_failure(instance)}", err=True)
         sys.exit(1)
     packs = write_packs(current_app._get_current_object())  # publish once: no request crawls
     click.echo(

@@ -39,6 +39,7 @@ def test_a_broken_content_file_fails_the_build_naming_file_and_field_and_the_old
 
 
 def test_the_build_cli_exits_non_zero_with_one_line_per_problem(site_dirs):
+    build(site_dirs)  # a last good version exists
     app = make_app(site_dirs)
     org = site_dirs["content"] / "organisations" / "helpers.yaml"
     org.write_text(org.read_text().replace("verified_on: 2025-07-03", "verified_on: July"))

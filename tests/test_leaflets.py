@@ -485,3 +485,55 @@ def test_print_page_is_accessible_at_320_px_and_builds_the_pack_address(tmp_path
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"
         assert "topics=asylum&topics=organisations" in response.url and "size=a4" in response.url
         browser.close()
+
+
+def test_print_page_warns_in_both_languages_while_the_address_is_the_placeholder(app):
+    body = app.test_client().get("/ps/print/").get_data(as_text=True)
+    assert "rightsinfo.example" in body and "before you print" in body  # English, and Pashto (a draft)
+    assert body.count('class="notice notice-warn" role="note"') == 1
+    assert 'lang="en" dir="ltr"' in body.split('role="note"', 1)[1].split("</div>", 1)[0]
+    translators = app.test_client().get("/translators/").get_data(as_text=True)
+    assert "rightsinfo.example" in translators and "before you print" in translators
+    app.config["PUBLIC_BASE_URL"] = "https://help.example.org"
+    assert "rightsinfo.example" not in make_app_client_body(app, "/ps/print/")
+
+
+def make_app_client_body(app, url: str) -> str:
+    """Return a page's HTML from a fresh client (the page cache keeps nothing between settings here)."""
+    site_of(app).cache.clear()
+    return app.test_client().get(url).get_data(as_text=True)
+
+
+def test_print_page_names_each_topic_in_english_too_for_aid_workers(client):
+    body = without_isolation(client.get("/ps/print/").get_data(as_text=True))
+    assert '<small class="english-name" lang="en" dir="ltr">How do I ask for help?</small>' in body
+    assert '<small class="english-name" lang="en" dir="ltr">Organisations that can help</small>' in body
+    assert "english-name" not in client.get("/en/print/").get_data(as_text=True)
+
+
+def test_all_topics_makes_the_pack_of_every_topic_and_the_directory(client, tmp_path):
+    body = client.get("/ps/print/").get_data(as_text=True)
+    assert '<input type="checkbox" name="all" value="1" id="topic-all">' in body
+    every = get_pdf(client, "/en/print/pack.pdf?all=1")
+    ticked = get_pdf(client, "/en/print/pack.pdf?topics=alpha&topics=beta&topics=about&topics=organisations")
+    assert every == ticked
+    text = pdf_text(every, tmp_path)
+    assert "Contents" in text and "Fixture Helpers" in text and "How do I ask for help?" in text
+    assert re.search(r"How do I ask for help\?\s*\.{3,}\s*2\b", text), text[:400]  # its page, in the contents
+
+
+def test_a_pack_with_nothing_ticked_shows_the_form_with_a_friendly_message(client):
+    response = client.get("/ps/print/pack.pdf?with=&size=a5&script=nastaliq")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert '<html lang="ps" dir="rtl">' in body
+    assert 'role="alert"' in body and "All topics" in without_isolation(body)
+    assert 'action="/ps/print/pack.pdf"' in body
+
+
+def test_leaflet_date_sentences_are_apart_and_in_both_languages_of_a_bilingual_leaflet(client, tmp_path):
+    text = pdf_text(get_pdf(client, "/en/alpha/leaflet.pdf"), tmp_path)
+    assert re.search(r"Based on sources up to \S+ \S+ \S+\. Checked against its sources", text), text
+    # The fixture's Pashto catalogue leaves these sentences in English: one line per language.
+    bilingual = pdf_text(get_pdf(client, "/ps/alpha/leaflet.pdf?with=en"), tmp_path)
+    assert bilingual.count("Based on sources up to") == 2, bilingual

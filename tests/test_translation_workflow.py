@@ -90,7 +90,7 @@ def test_an_english_number_change_builds_and_every_translation_is_outdated(repo)
         assert status[lang]["pages"]["updating"] == ["alpha"], lang
     table = cli(repo, "translations", "status").output
     assert "outdated: content/pages/alpha/ps.md (English shown until updated)" in table
-    assert "what changed: flask --app rightsinfo translations diff alpha ps" in table
+    assert "what changed: make diff PAGE=alpha LANG=ps" in table
 
 
 def test_readers_of_an_outdated_translation_get_todays_english_never_the_old_number(repo):
@@ -143,7 +143,7 @@ def test_diff_prints_the_english_words_that_changed_since_the_translation(repo):
     assert result.exit_code == 0, result.output
     assert "en.md:10: You have [-72-]{+48+} hours to reach the centre." in result.output
     assert "Pages as translated" in result.output  # the commit it was translated from is named
-    assert "translations mark-current alpha ps" in result.output
+    assert "make mark-current PAGE=alpha LANG=ps" in result.output
     assert "Who can help" not in result.output  # unchanged lines are not shown
 
 
@@ -238,7 +238,7 @@ def test_translators_page_points_to_diff_and_lists_review_due_and_glossary(repo)
     build_site(repo["content"], repo["translations"], repo["instance"])
     client = make_app(repo, TODAY="2027-11-22").test_client()
     body = client.get("/translators/").get_data(as_text=True)
-    assert "<code>flask --app rightsinfo translations diff alpha ps</code>" in body
+    assert "<code>make diff PAGE=alpha LANG=ps</code>" in body
     assert "readers see the English page until it is updated" in body
     assert '<ul class="review-due"><li><a href="/en/about/">about</a></li>' in body
     assert "بې سرپرسته ماشوم" in body and "یوازې ماشوم" in body

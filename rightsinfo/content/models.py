@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rightsinfo.i18n import ENGLISH
 from rightsinfo.partial_date import PartialDate
 
 
@@ -44,6 +45,7 @@ class Page:
     title: str
     summary: str
     body: str
+    # The fact check: the day a person checked the English page against its sources, and who.
     reviewed: PartialDate | None
     icon: str = "about"
     order: int = 50
@@ -51,6 +53,15 @@ class Page:
     keywords: list[str] = field(default_factory=list)
     status: str = "reviewed"
     translated_from: str | None = None
+    reviewed_by: str | None = None
+    # The translation review: the day a native speaker checked a translation against its English, and who.
+    translation_reviewed: PartialDate | None = None
+    translation_reviewed_by: str | None = None
+
+    @property
+    def last_checked(self) -> PartialDate | None:
+        """Return the day of this page's own check: the fact check in English, else the translation review."""
+        return self.reviewed if self.lang == ENGLISH else self.translation_reviewed
 
     @property
     def fingerprint(self) -> str:

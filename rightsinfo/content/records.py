@@ -9,7 +9,6 @@ from rightsinfo.content.fields import (
     FieldReader,
     check_source_ids,
     language_entries,
-    line_of_key,
     load_yaml,
     read_record,
     translation_status,
@@ -33,26 +32,26 @@ TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
     """Read sources.yaml: S-numbers with address, title, what they support and their date."""
-    data = load_yaml(path, problems) if path.exists() else {}
+    data, node = (load_yaml(path, problems) or (None, None)) if path.exists() else ({}, None)
     if not isinstance(data, dict):
         if data is not None:
             problems.add(path, "must be a mapping of source numbers (S1: …)")
         return {}
-    text = path.read_text(encoding="utf-8")
+    top = FieldReader(data, path, node, problems)
     sources = {}
     for key, entry in data.items():
+        reader = top.nested(str(key))
         if not isinstance(entry, dict):
-            problems.add(path, f"source {key} must be a mapping", line_of_key(text, str(key)))
+            top.problem(str(key), f"source {key} must be a mapping (url: …, title: …)")
             continue
         url = str(entry.get("url") or "")
         if not url.startswith(("http://", "https://")):
-            problems.add(path, f"source {key}: 'url' must be a web address", line_of_key(text, key))
+            reader.problem("url", f"source {key}: 'url' must be a web address (https://…)")
         # An undated source has no 'date'; 'date_note' says how the source shows its date when that
         # is more than the date itself ("updated 22/08/24", "about 2013-14").
         dated = parse_partial_date(entry.get("date")) if entry.get("date") is not None else None
         if entry.get("date") is not None and dated is None:
-            message = f"source {key}: 'date' is not a date ({DATE_FORMAT_HELP})"
-            problems.add(path, message, line_of_key(text, key))
+            reader.problem("date", f"source {key}: 'date' is not a date ({DATE_FORMAT_HELP})")
         note = entry.get("date_note")
         sources[str(key)] = Source(
             id=str(key),
@@ -68,18 +67,16 @@ def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
 
 def read_emergency(path: Path, sources: dict, problems: Problems) -> list[EmergencyNumber]:
     """Read emergency.yaml: each number with its source, date and labels."""
-    data = load_yaml(path, problems) if path.exists() else {"numbers": []}
+    data, node = (load_yaml(path, problems) or (None, None)) if path.exists() else ({"numbers": []}, None)
     if not isinstance(data, dict) or not isinstance(data.get("numbers"), list):
         if data is not None:
             problems.add(path, "must have a list 'numbers'")
         return []
-    text = path.read_text(encoding="utf-8")
     numbers = []
-    for entry in data["numbers"]:
+    for entry, reader in FieldReader(data, path, node, problems).items("numbers"):
         if not isinstance(entry, dict):
-            problems.add(path, "each number must be a mapping")
+            reader.problem(None, "each number must be a mapping (number: …, source: …)")
             continue
-        reader = FieldReader(entry, path, text, problems)
         number = reader.text_field("number")
         day = reader.date_field("verified_on")
         source = reader.text_field("source")
@@ -109,19 +106,18 @@ def read_contacts(reader: FieldReader, sources: dict) -> list[Contact]:
         reader.problem("contacts", "'contacts' must be a list")
         return []
     contacts = []
-    for entry in raw:
+    for entry, sub in reader.items("contacts"):
         if not isinstance(entry, dict):
-            reader.problem("contacts", "each contact must be a mapping (kind, value, …)")
+            sub.problem(None, "each contact must be a mapping (kind, value, …)")
             continue
-        sub = FieldReader(entry, reader.path, reader.text, reader.problems)
         value = sub.text_field("value")
         kind = sub.choice_field("kind", CONTACT_KINDS)
         if value is not None and entry.get("source") is None:
-            reader.problem("contacts", f"contact '{value}' has no 'source'")
+            sub.problem(None, f"contact '{value}' has no 'source'")
             continue
         if value is not None and "verified_on" not in entry:
             message = f"contact '{value}' has no 'verified_on' date (write null if its source shows none)"
-            reader.problem("contacts", message)
+            sub.problem(None, message)
             continue
         # An explicit null says the source shows no date, which readers are then told.
         day = sub.date_field("verified_on", required=False)
@@ -145,7 +141,7 @@ def read_hours(reader: FieldReader) -> list[dict]:
         reader.problem("hours", "'hours' must be a list")
         return []
     hours = []
-    for entry in raw:
+    for entry, sub in reader.items("hours"):
         days = entry.get("days") if isinstance(entry, dict) else None
         opens = str(entry.get("opens", "")) if isinstance(entry, dict) else ""
         closes = str(entry.get("closes", "")) if isinstance(entry, dict) else ""
@@ -155,7 +151,7 @@ def read_hours(reader: FieldReader) -> list[dict]:
             or not TIME_PATTERN.match(opens)
             or not TIME_PATTERN.match(closes)
         ):
-            reader.problem("hours", "'hours': write {days: [mon, tue], opens: '09:00', closes: ...}")
+            sub.problem(None, "'hours': write {days: [mon, tue], opens: '09:00', closes: ...}")
             continue
         hours.append({"days": days, "opens": opens, "closes": closes})
     return hours
@@ -164,25 +160,25 @@ def read_hours(reader: FieldReader) -> list[dict]:
 def read_text_by_language(reader: FieldReader, key: str = "summary") -> dict[str, dict]:
     """Read per-language text under ``key`` (a summary, an alert's text); English is required."""
     text = {}
+    by_language = reader.nested("text")
     for lang, entry in language_entries(reader, f"en: {{{key}: …}}").items():
         if not isinstance(entry, dict) or not str(entry.get(key) or "").strip():
-            reader.problem("text", f"'text' for '{lang}' needs a '{key}'")
+            by_language.problem(lang, f"'text' for '{lang}' needs a '{key}'")
             continue
-        status = translation_status(reader, lang, entry)
+        status = translation_status(by_language.nested(lang), lang, entry)
         text[lang] = {key: str(entry[key]).strip(), "status": status}
     return text
 
 
 def read_organisation(path: Path, sources: dict, problems: Problems) -> Organisation | None:
     """Read one organisation record."""
-    data = load_yaml(path, problems)
+    data, node = load_yaml(path, problems) or (None, None)
     if data is None:
         return None
     if not isinstance(data, dict):
         problems.add(path, "must be 'key: value' lines")
         return None
-    text = path.read_text(encoding="utf-8")
-    reader = FieldReader(data, path, text, problems)
+    reader = FieldReader(data, path, node, problems)
     name = reader.text_field("name")
     kinds = reader.list_field("kinds", KINDS_OF_HELP)
     cities = reader.list_field("cities")
@@ -247,7 +243,7 @@ def read_card(path: Path, problems: Problems) -> Card | None:
         return None
     for lang in text:
         if lang not in LOCALE_BY_PREFIX:
-            reader.problem("text", f"'text': unknown language '{lang}'")
+            reader.nested("text").problem(lang, f"'text': unknown language '{lang}'")
     order = data.get("order", 50)
     if sr_latn is None or sr_cyrl is None:
         return None

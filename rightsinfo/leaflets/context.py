@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from rightsinfo import db, i18n, templating
+from rightsinfo.config import PLACEHOLDER_PUBLIC_BASE_URL, placeholder_address_warning
+from rightsinfo.leaflets.filters import english_fallback
 from rightsinfo.leaflets.model import CARD, DIRECTORY, PAGE, PAPERS, Leaflet
 from rightsinfo.site import connection
 from rightsinfo.templating import is_short_number, is_stale, language_name, newest_date
@@ -27,6 +29,7 @@ EMERGENCY_CARD_CONTACTS = (("astra", "sos"), ("red-cross", "tracing"), ("ideas",
 QR_CACHE_ENTRIES = 512
 NUMBERING_SYSTEM_BY_DIGITS = {digits: name for name, digits in i18n.DIGITS_BY_NUMBERING_SYSTEM.items()}
 
+DIRECTORY_TITLE = _l("Organisations that can help")
 # Words the wallet card shows in both languages of a bilingual card.
 CARD_WORDS = {
     "title": _l("Emergency numbers"),
@@ -35,6 +38,25 @@ CARD_WORDS = {
     # Translators: heading on the wallet card above the phone numbers of two or three organisations.
     "contacts": _l("Important contacts"),
 }
+
+
+def placeholder_notice() -> list[dict]:
+    """Warn, in the reader's language and in English, while leaflets would print the placeholder address.
+
+    Only the server log said so before; the aid worker printing for tomorrow is the one who must know.
+    """
+    if placeholder_address_warning(current_app.config) is None:
+        return []
+    address = PLACEHOLDER_PUBLIC_BASE_URL.split("://", 1)[-1]
+    lines = []
+    for reader in dict.fromkeys([i18n.current_language(), language_of(i18n.ENGLISH)]):
+        with in_language(reader):
+            # Translators: on the print page; %(address)s is an example web address (rightsinfo.example).
+            template = _("The QR codes and addresses on these leaflets point to %(address)s, an example "
+                         "address: whoever runs this site has not yet set its real address (the setting "
+                         "PUBLIC_BASE_URL). Ask them to set it before you print.")  # fmt: skip
+        lines.append({"language": reader, "text": isolated(template, reader, address=address)})
+    return lines
 
 
 def public_address(endpoint: str, **values) -> str:
@@ -102,6 +124,35 @@ def text_notices(record: dict, language: i18n.Language, reader: i18n.Language) -
         template = _("The %(language)s text may be out of date: the English page has changed since.")
         notices.append(isolated(template, reader, language=name))
     return notices
+
+
+def leaflet_dates(page: dict, reader: i18n.Language | None = None) -> Markup:
+    """Return a page's date sentences in ``reader``'s language and digits, a space between the two.
+
+    Made here rather than in the template so a bilingual leaflet can say it in both languages, and so
+    the sentences never run together ("… 2025.Not yet checked …") however the template trims lines.
+    """
+    reader = reader or i18n.current_language()
+
+    def day(value: str) -> str:
+        return i18n.format_day(templating.as_day(value), reader)
+
+    sentences = []
+    with in_language(reader):
+        if page.get("sources_up_to"):
+            template = _("Based on sources up to %(date)s.")
+            sentences.append(isolated(template, reader, date=day(page["sources_up_to"])))
+        if page.get("reviewed"):
+            template = _("Checked against its sources by a person on %(date)s.")
+            sentences.append(isolated(template, reader, date=day(page["reviewed"])))
+        else:
+            sentences.append(escape(_("Not yet checked by a person.")))
+        if page.get("translation_reviewed"):
+            template = _("Translation checked by a native speaker on %(date)s.")
+            sentences.append(isolated(template, reader, date=day(page["translation_reviewed"])))
+        elif page.get("status") == "reviewed" and page.get("text_lang") != i18n.ENGLISH:
+            sentences.append(escape(_("Translation checked by a native speaker.")))
+    return Markup(" ").join(english_fallback(sentence, reader) for sentence in sentences)
 
 
 def notices_for(records: list[tuple[dict, i18n.Language]], second: i18n.Language | None) -> list[dict]:

@@ -14,7 +14,14 @@ from flask import Blueprint, abort, current_app, make_response, request
 from rightsinfo import db, i18n
 from rightsinfo.errors import error_page, language_of_path
 from rightsinfo.leaflets.cache import cache_dir, read_cached, store
-from rightsinfo.leaflets.context import document_html
+from rightsinfo.leaflets.context import (
+    DIRECTORY_TITLE,
+    document_html,
+    in_language,
+    language_of,
+    leaflet_dates,
+    placeholder_notice,
+)
 from rightsinfo.leaflets.filters import FILTERS
 from rightsinfo.leaflets.model import (
     CARD,
@@ -38,6 +45,8 @@ from rightsinfo.templating import render_page
 bp = Blueprint("leaflets", __name__)
 for filter_name, filter_function in FILTERS.items():
     bp.add_app_template_filter(filter_function, filter_name)
+bp.add_app_template_global(placeholder_notice)  # the print page and /translators/ show it
+bp.add_app_template_global(leaflet_dates)
 
 QUERY_PARAMETERS = ("size", "with", "script", "topics")  # what these routes read from the query
 BUSY_PAGES_KEPT = 32  # languages × the builds a worker has served lately
@@ -155,27 +164,52 @@ def emergency_card(lang: str):
 
 
 def pack_topics(lang: str) -> tuple[str, ...]:
-    """Return the requested topics in home-page order, checked against the content (400 if unknown)."""
+    """Return the requested topics in home-page order, checked against the content (400 if unknown).
+
+    ``all=1`` (the form's "All topics") stands for every topic and the directory, so nobody ticks 14
+    boxes; it makes the same file as ticking them all. An empty choice returns no topics.
+    """
     known = [page["slug"] for page in db.topic_pages(connection(), lang)] + [DIRECTORY]
+    if single_arg("all"):
+        return tuple(known)
     wanted = [value.strip() for value in request.args.getlist("topics")]
-    if not wanted or any(value not in known for value in wanted):
+    if any(value not in known for value in wanted):
         abort(400)
     return tuple(slug for slug in known if slug in wanted)
 
 
 @bp.get("/<lang>/print/pack.pdf")
 def print_pack(lang: str):
-    """Send one PDF of the chosen topics, each starting on a new page."""
-    return serve(Leaflet(PACK, lang, pack_topics(lang), **read_options(lang)))
+    """Send one PDF of the chosen topics, each starting on a new page; the form again if none was ticked."""
+    topics = pack_topics(lang)
+    options = read_options(lang)
+    if not topics:
+        response = print_form(no_topics=True)
+        response.status_code = 400  # never kept by the page cache, which keeps only 200s
+        return response
+    return serve(Leaflet(PACK, lang, topics, **options))
+
+
+def print_form(no_topics: bool = False):
+    """Render the print page (with a message beside the topics when none was ticked)."""
+    lang = i18n.current_language().prefix
+    english_titles = {}
+    if lang != i18n.ENGLISH:  # for aid workers who do not read the page's language
+        english_titles = {page["slug"]: page["title"] for page in db.topic_pages(connection(), i18n.ENGLISH)}
+        with in_language(language_of(i18n.ENGLISH)):
+            english_titles[DIRECTORY] = str(DIRECTORY_TITLE)
+    return render_page(
+        "print.html",
+        topics=db.topic_pages(connection(), lang),
+        english_titles=english_titles,
+        sizes=SIZES,
+        directory=DIRECTORY,
+        emergency=db.emergency_numbers(connection(), lang),
+        no_topics=no_topics,
+    )
 
 
 @bp.get("/<lang>/print/")
 def print_page(lang: str):
     """Show the form for a print pack and links to every single leaflet."""
-    return render_page(
-        "print.html",
-        topics=db.topic_pages(connection(), lang),
-        sizes=SIZES,
-        directory=DIRECTORY,
-        emergency=db.emergency_numbers(connection(), lang),
-    )
+    return print_form()

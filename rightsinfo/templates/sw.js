@@ -26,6 +26,9 @@ var PARTIAL_MARKER = {{ partial_marker|tojson }}; // in a cache while it is stil
 var OFFLINE_URL = {{ offline_url|tojson }};
 var SEARCH_URL = {{ search_url|tojson }};
 var SW_NETWORK_TIMEOUT_MS = 4000; // then a reader with a dying signal gets the offline page
+// Leaflets and print packs are rendered when asked for, often for longer than the timeout on a good
+// connection: the network is waited for (the browser shows it loading), never taken for offline.
+var RENDERED_ON_REQUEST = /\.pdf$/;
 
 var progress = { done: 0, total: PACK_URLS.length, failed: false };
 
@@ -236,7 +239,8 @@ function answer(request) {
   var url = new URL(request.url);
   return fromPack(url).then(function (saved) {
     if (saved) return saved;
-    return fromNetwork(request).catch(function () {
+    var network = RENDERED_ON_REQUEST.test(url.pathname) ? fetch(request) : fromNetwork(request);
+    return network.catch(function () {
       return request.mode === 'navigate' ? offlinePage() : Response.error();
     });
   });

@@ -1,14 +1,17 @@
 """Interface catalogues: compile with the real gettext tools, check, and count what is translated.
 
 ``msgfmt --check`` is the judge of a catalogue (it is what Poedit and Weblate run too): it reports
-syntax errors and placeholder mismatches as ``file:line: message``, which we pass on unchanged so a
-translator sees the line to fix. Fuzzy entries are never compiled, so a guess never reaches a reader.
+syntax errors and placeholder mismatches as ``file:line: message``; we keep its file and line and put
+one plain sentence with what to do first, msgfmt's own words after it, so a volunteer who has never
+seen gettext's jargon still knows what to change. Fuzzy entries are never compiled, so a guess never
+reaches a reader.
 Babel's own checker (``Catalog.check``) is not used for placeholders: it accepts a translation that
 leaves one out, so the date or number would silently vanish from the reader's page; msgfmt does not.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -20,6 +23,21 @@ from rightsinfo.i18n import LOCALE_BY_PREFIX
 
 # The template catalogue in translations/, made by `translations extract`.
 POT_NAME = "messages.pot"
+MSGFMT_LINE = re.compile(r"^(?P<where>[^:]+:\d+(?::\d+)?): (?P<message>.*)$")
+# What msgfmt says (a pattern naming the placeholder) → what a translator should do about it.
+PLAIN_CATALOGUE_PROBLEMS = (
+    (re.compile(r"argument '(?P<name>\w+)' doesn't exist in 'msgstr"),
+     "your translation leaves out %(name)s: copy %(name)s exactly into your text (the site puts a date, "
+     "number or name there)"),
+    (re.compile(r"argument '(?P<name>\w+)', as in 'msgstr[^']*', doesn't exist in 'msgid'"),
+     "%(name)s is not in the English text: use only the %(…)s placeholders of the English, copied exactly"),
+    (re.compile(r"for argument '(?P<name>\w+)' are not the same"),
+     "write %(name)s exactly as in the English text, ending in )s"),
+    (re.compile(r"not a valid Python format string"),
+     "a placeholder is cut short: copy each %(…)s from the English exactly, with its closing )s"),
+    (re.compile(r"end-of-line within string"),
+     'a line of text is not closed: end it with " (and write \\" for a quote inside the text)'),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,8 +83,23 @@ def compile_catalogue(po_path: Path, mo_path: Path, project_dir: Path) -> list[s
     if result.returncode == 0:
         return []
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    problems = [line for line in lines if "fatal" not in line and not line.startswith("msgfmt:")]
+    problems = [
+        plain_problem(line) for line in lines if "fatal" not in line and not line.startswith("msgfmt:")
+    ]
     return problems or [f"{shown}: msgfmt could not compile it ({lines[-1] if lines else '?'})"]
+
+
+def plain_problem(line: str) -> str:
+    """Put what a translator should do before msgfmt's message, keeping its 'file:line:'."""
+    match = MSGFMT_LINE.match(line)
+    if match is None:
+        return line
+    for pattern, advice in PLAIN_CATALOGUE_PROBLEMS:
+        found = pattern.search(match["message"])
+        if found:
+            plain = advice.replace("%(name)s", f"%({found.groupdict().get('name', '')})s")
+            return f"{match['where']}: {plain} (msgfmt says: {match['message']})"
+    return line
 
 
 def catalogue_status(po_path: Path) -> CatalogueStatus:

@@ -65,9 +65,12 @@ def count_pot_messages(translations_root: Path) -> int:
 
 
 def reviewed_on(page: Page) -> str | None:
-    """Return the day (or month, or year) a page was last reviewed, as written; None if never."""
-    reviewed = getattr(page, "reviewed", None)
-    return reviewed.isoformat() if reviewed else None
+    """Return the day (or month, or year) a page was last checked, as written; None if never.
+
+    The fact check in English, the native speaker's review in a translation (``Page.last_checked``).
+    """
+    checked = page.last_checked
+    return checked.isoformat() if checked else None
 
 
 def language_pages(content: Content, prefix: str) -> dict:
@@ -140,7 +143,7 @@ def with_review_due(progress: dict[str, LanguageStatus], today: dt.date, after_d
 
 def diff_hint(slug: str, prefix: str) -> str:
     """Return the command that shows what changed in English since a translation was made."""
-    return f"flask --app rightsinfo translations diff {slug} {prefix}"
+    return f"make diff PAGE={slug} LANG={prefix}"  # make: translators have no `flask` on their PATH
 
 
 def stored_progress(content: Content, translations_root: Path) -> dict:

@@ -182,7 +182,7 @@ def diff_command(slug: str, lang: str) -> None:
         raise click.ClickException(
             f"{translation} does not say which English version it follows (no translated_from): compare "
             f"it with {english_name} as a whole, then run: "
-            f"flask --app rightsinfo translations mark-current {slug} {lang}"
+            f"make mark-current PAGE={slug} LANG={lang}"
         )
     lookup = history.find_source(folder / "en.md", page.translated_from)
     if lookup.version is None:
@@ -203,10 +203,7 @@ def diff_command(slug: str, lang: str) -> None:
         click.echo(f"en.md:{line}: {text}" if line else f"en.md (removed): {text}")
     if not changes:
         click.echo("Only spacing or punctuation changed.")
-    click.echo(
-        f"\nChange the same in {translation}, then run:\n"
-        f"  flask --app rightsinfo translations mark-current {slug} {lang}"
-    )
+    click.echo(f"\nChange the same in {translation}, then run:\n  make mark-current PAGE={slug} LANG={lang}")
 
 
 @translations_cli.command("glossary")

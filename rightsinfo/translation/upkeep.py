@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from rightsinfo import clock
 from rightsinfo.content import FRONT_MATTER_PATTERN, Page, Problems, read_page
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.site import content_dir, translations_dir
@@ -23,17 +25,30 @@ from rightsinfo.translation import history
 from rightsinfo.translation.catalogues import POT_NAME, catalogue_paths
 
 
-def set_front_matter(path: Path, updates: dict[str, str]) -> None:
-    """Set ``key: value`` lines in a page's front matter, keeping every other line as it is."""
+def split_front_matter_text(path: Path) -> tuple[str, str]:
+    """Return a page's text as (front matter with its opening line, the rest from the closing ---)."""
     text = path.read_text(encoding="utf-8")
     match = FRONT_MATTER_PATTERN.match(text)
     if not match:
         raise click.ClickException(f"{path}: no front matter found")
-    head, rest = text[: match.end(1) + 1], text[match.end(1) + 1 :]  # rest starts at the closing ---
+    return text[: match.end(1) + 1], text[match.end(1) + 1 :]
+
+
+def set_front_matter(path: Path, updates: dict[str, str]) -> None:
+    """Set ``key: value`` lines in a page's front matter, keeping every other line as it is."""
+    head, rest = split_front_matter_text(path)
     for key, value in updates.items():
         line = f"{key}: {value}\n"
         pattern = re.compile(rf"^{re.escape(key)}\s*:.*\n", re.MULTILINE)
         head = pattern.sub(line, head, count=1) if pattern.search(head) else head + line
+    path.write_text(head + rest, encoding="utf-8")
+
+
+def remove_front_matter(path: Path, keys: tuple[str, ...]) -> None:
+    """Delete ``key: value`` lines from a page's front matter, keeping every other line as it is."""
+    head, rest = split_front_matter_text(path)
+    for key in keys:
+        head = re.sub(rf"^{re.escape(key)}\s*:.*\n", "", head, flags=re.MULTILINE)
     path.write_text(head + rest, encoding="utf-8")
 
 
@@ -54,21 +69,82 @@ def english_fingerprint(slug: str) -> str:
     return read_one_page(path, slug, ENGLISH).fingerprint
 
 
-@click.command("mark-current")
-@with_appcontext
-@click.argument("slug")
-@click.argument("lang", type=click.Choice([p for p in LOCALE_BY_PREFIX if p != ENGLISH]))
-@click.option("--reviewed", is_flag=True, help="Also mark it reviewed by a native speaker.")
-def mark_current_command(slug: str, lang: str, reviewed: bool) -> None:
-    """Record that a translation follows the current English page (after translating it)."""
+def translation_path(slug: str, lang: str) -> Path:
+    """Return the file of one translated page, or stop the command if it does not exist yet."""
     path = content_dir() / "pages" / slug / f"{lang}.md"
     if not path.exists():
-        raise click.ClickException(f"{path} does not exist yet")
-    updates = {"translated_from": english_fingerprint(slug)}
+        raise click.ClickException(f"{path} does not exist yet: copy en.md there and translate it first")
+    return path
+
+
+TRANSLATED_LANGUAGES = click.Choice([p for p in LOCALE_BY_PREFIX if p != ENGLISH])
+
+
+def translated_page_command(name: str) -> Callable:
+    """Return the decorator of a command about one translated page, ``<slug> <lang>``, in the app."""
+
+    def decorate(function: Callable) -> click.Command:
+        function = click.argument("lang", type=TRANSLATED_LANGUAGES)(function)
+        function = click.argument("slug")(function)
+        return click.command(name)(with_appcontext(function))
+
+    return decorate
+
+
+@translated_page_command("mark-current")
+@click.option("--reviewed", is_flag=True, help="Older spelling of mark-reviewed (which records who).")
+def mark_current_command(slug: str, lang: str, reviewed: bool) -> None:
+    """Record that a translation follows the current English page (after translating it)."""
+    path = translation_path(slug, lang)
     if reviewed:
-        updates["status"] = "reviewed"
+        record_translation_review(path, slug, None)
+        click.echo(f"{path}: marked current and reviewed today (make mark-reviewed … BY=name also says who)")
+        return
+    set_front_matter(path, {"translated_from": english_fingerprint(slug)})
+    click.echo(f"{path}: marked current")
+
+
+def record_translation_review(path: Path, slug: str, by: str | None) -> None:
+    """Write a native speaker's review into a translation: reviewed, today, by whom, of today's English."""
+    updates = {
+        "translated_from": english_fingerprint(slug),
+        "status": "reviewed",
+        "translation_reviewed": clock.today().isoformat(),
+    }
+    if by:
+        updates["translation_reviewed_by"] = yaml_text(by)
+    remove_front_matter(path, ("reviewed", "fact_checked", "fact_checked_by"))  # never a fact check here
     set_front_matter(path, updates)
-    click.echo(f"{path}: marked current" + (" and reviewed" if reviewed else ""))
+
+
+@translated_page_command("mark-reviewed")
+@click.option("--by", required=True, help="The name of the native speaker who checked the translation.")
+def mark_reviewed_command(slug: str, lang: str, by: str) -> None:
+    """Record a translation review: a native speaker checked this translation against today's English."""
+    path = translation_path(slug, lang)
+    record_translation_review(path, slug, by)
+    click.echo(f"{path}: translation reviewed by {by} on {clock.today().isoformat()}")
+
+
+@click.command("mark-fact-checked")
+@with_appcontext
+@click.argument("slug")
+@click.option("--by", required=True, help="The name of the person who checked the page against its sources.")
+def mark_fact_checked_command(slug: str, by: str) -> None:
+    """Record a fact check: a person compared the English page with its sources today."""
+    path = content_dir() / "pages" / slug / "en.md"
+    if not path.exists():
+        raise click.ClickException(f"no page '{slug}' in content/pages/")
+    remove_front_matter(path, ("reviewed",))  # the older name of the same date
+    set_front_matter(path, {"fact_checked": clock.today().isoformat(), "fact_checked_by": yaml_text(by)})
+    click.echo(f"{path}: fact-checked by {by} on {clock.today().isoformat()}")
+
+
+def yaml_text(value: str) -> str:
+    """Return a value as one line of YAML that reads back as the same text (a name with ':' included)."""
+    import json
+
+    return json.dumps(value.strip(), ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
 def committed_fingerprint(path: Path) -> str | None:
@@ -161,4 +237,7 @@ def update_command() -> None:
         merge_catalogue(translations_dir(), locale)
 
 
-UPKEEP_COMMANDS = (mark_current_command, mark_minor_command, extract_command, update_command)
+UPKEEP_COMMANDS = (
+    mark_current_command, mark_reviewed_command, mark_fact_checked_command, mark_minor_command,
+    extract_command, update_command,
+)  # fmt: skip
