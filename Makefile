@@ -6,7 +6,7 @@ PORT ?= 8000
 FLASK := $(BIN)/flask --app rightsinfo
 
 .PHONY: run test build lint format bench load lock port-free extract update-catalogues status check clean system-run \
-	system-test diff mark-current mark-reviewed mark-fact-checked mark-minor glossary
+	system-test diff mark-current mark-reviewed mark-fact-checked mark-minor glossary new-language
 
 # Debian packages come from one list, system-packages.txt: as root they are installed, otherwise the
 # check stops at once and prints the one command that installs them.
@@ -100,32 +100,38 @@ check: $(VENV)/.installed-run
 need = $(if $($(1)),,$(error $(1) is missing: $(2)))
 
 ## diff: the English words that changed since a translation was made (make diff PAGE=asylum LANG=ps)
-diff: $(VENV)/.installed
+diff: $(VENV)/.installed-run
 	$(call need,PAGE,make diff PAGE=asylum LANG=ps)$(call need,LANG,make diff PAGE=asylum LANG=ps)
 	$(FLASK) translations diff '$(PAGE)' '$(LANG)'
 
 ## mark-current: record that a translation follows today's English (make mark-current PAGE=asylum LANG=ps)
-mark-current: $(VENV)/.installed
+mark-current: $(VENV)/.installed-run
 	$(call need,PAGE,make mark-current PAGE=asylum LANG=ps)$(call need,LANG,make mark-current PAGE=asylum LANG=ps)
 	$(FLASK) translations mark-current '$(PAGE)' '$(LANG)'
 
 ## mark-reviewed: a native speaker checked a translation (make mark-reviewed PAGE=asylum LANG=ps BY="Name")
-mark-reviewed: $(VENV)/.installed
+mark-reviewed: $(VENV)/.installed-run
 	$(call need,PAGE,make mark-reviewed PAGE=asylum LANG=ps BY="Your name")$(call need,LANG,make mark-reviewed PAGE=asylum LANG=ps BY="Your name")$(call need,BY,make mark-reviewed PAGE=asylum LANG=ps BY="Your name")
 	$(FLASK) translations mark-reviewed '$(PAGE)' '$(LANG)' --by '$(BY)'
 
 ## mark-fact-checked: a person checked an English page against its sources (make mark-fact-checked PAGE=asylum BY="Name")
-mark-fact-checked: $(VENV)/.installed
+mark-fact-checked: $(VENV)/.installed-run
 	$(call need,PAGE,make mark-fact-checked PAGE=asylum BY="Your name")$(call need,BY,make mark-fact-checked PAGE=asylum BY="Your name")
 	$(FLASK) translations mark-fact-checked '$(PAGE)' --by '$(BY)'
 
 ## mark-minor: an English edit changed no meaning; translations stay current (make mark-minor PAGE=asylum)
-mark-minor: $(VENV)/.installed
+mark-minor: $(VENV)/.installed-run
 	$(call need,PAGE,make mark-minor PAGE=asylum)
 	$(FLASK) translations mark-minor '$(PAGE)'
 
+## new-language: add a language (one entry in translations/languages.toml, its catalogue, glossary and page stubs)
+new-language: $(VENV)/.installed-run
+	$(call need,PREFIX,make new-language PREFIX=ckb LOCALE=ckb)
+	$(call need,LOCALE,make new-language PREFIX=ckb LOCALE=ckb)
+	$(FLASK) translations new-language '$(PREFIX)' '$(LOCALE)' $(if $(ISO),--iso-639-3 '$(ISO)')
+
 ## glossary: the word to use for each key term, per language
-glossary: $(VENV)/.installed
+glossary: $(VENV)/.installed-run
 	$(FLASK) translations glossary
 
 clean:

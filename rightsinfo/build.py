@@ -16,7 +16,6 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from rightsinfo import changes, schema, search_index
@@ -25,16 +24,13 @@ from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
+from rightsinfo.record_rows import ALERT_COLUMNS, alert_rows, card_rows, emergency_rows, paper_rows
 from rightsinfo.sections import anchor_sections, home_section_problems, section_anchors
 from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.translation.progress import CURRENT, OUTDATED, UPDATING, freshness, stored_progress
-from rightsinfo.translation.shape import facts_differ, translation_problems
+from rightsinfo.translation.shape import translation_problems
 
 CATALOGUE_VERSIONS_KEPT = 3
-ALERT_COLUMNS = {
-    **dict.fromkeys(("id", "lang", "text", "text_lang", "status", "starts", "ends"), str),
-    **dict.fromkeys(("concerns", "target", "source", "source_date"), str),
-}
 
 
 @dataclass(frozen=True)
@@ -183,105 +179,6 @@ def organisation_rows(content: Content) -> tuple[list[dict], list[dict]]:
                 }
             )
     return organisations, texts
-
-
-def card_rows(content: Content) -> list[dict]:
-    """Return one row per card and language."""
-    rows = []
-    for card in content.cards:
-        for lang in LOCALE_BY_PREFIX:
-            rows.append(
-                {
-                    "id": card.id,
-                    "lang": lang,
-                    "sort_order": card.order,
-                    "icon": card.icon,
-                    "sr_latn": card.sr_latn,
-                    "sr_cyrl": card.sr_cyrl,
-                    "status": card.status,
-                    "text": card.text.get(lang) or card.text[ENGLISH],
-                    "text_lang": lang if lang in card.text else ENGLISH,
-                }
-            )
-    return rows
-
-
-def paper_rows(content: Content) -> list[dict]:
-    """Return one row per word on official papers and language (English where untranslated).
-
-    A reader's romanised keywords (panah, wakeel) are kept with English's, so a Latin-typed query finds
-    the term from the reader's language even where the meaning is still shown in English.
-    """
-    rows = []
-    for paper in content.papers:
-        english = paper.text[ENGLISH]
-        for lang in LOCALE_BY_PREFIX:
-            entry = paper.text.get(lang) or english
-            own_text = lang != ENGLISH and lang in paper.text
-            rows.append(
-                {
-                    "id": paper.id,
-                    "lang": lang,
-                    "sort_order": paper.order,
-                    "sr_latn": paper.sr_latn,
-                    "sr_cyrl": paper.sr_cyrl,
-                    "also": paper.also,
-                    "page": paper.page,
-                    "sources": paper.sources,
-                    "name": entry["name"],
-                    "meaning": entry["meaning"],
-                    "action": entry["action"],
-                    "keywords": english["keywords"] + (paper.text[lang]["keywords"] if own_text else []),
-                    "text_lang": lang if lang in paper.text else ENGLISH,
-                    "status": entry["status"] if lang in paper.text else "missing",
-                }
-            )
-    return rows
-
-
-def emergency_rows(content: Content) -> list[dict]:
-    """Return one row per emergency number and language."""
-    return [
-        {
-            "id": number.id,
-            "lang": lang,
-            "sort_order": position,
-            "number": number.number,
-            "label": number.labels.get(lang) or number.labels[ENGLISH],
-            "verified_on": number.verified_on.isoformat(),
-            "source": number.source,
-        }
-        for position, number in enumerate(content.emergency)
-        for lang in LOCALE_BY_PREFIX
-    ]
-
-
-def alert_rows(content: Content) -> list[dict]:
-    """Return one row per alert and language; a translation with other numbers is not shown."""
-    rows = []
-    for alert in content.alerts:
-        english = alert.text[ENGLISH]["text"]
-        for lang in LOCALE_BY_PREFIX:
-            entry = alert.text.get(lang)
-            status = "source" if lang == ENGLISH else (entry["status"] if entry else "missing")
-            if entry and lang != ENGLISH and facts_differ(escape(english), escape(entry["text"])):
-                entry, status = None, UPDATING  # never an old number: today's English, with a notice
-            rows.append(
-                {
-                    "id": alert.id,
-                    "lang": lang,
-                    "text": (entry or alert.text[ENGLISH])["text"],
-                    "text_lang": lang if entry else ENGLISH,
-                    "status": status,
-                    "starts": alert.starts.isoformat(),
-                    "ends": alert.ends.isoformat(),
-                    "concerns": alert.concerns,
-                    "target": alert.target,
-                    "source": alert.source,
-                    "source_date": alert.source_date,
-                }
-            )
-    return rows
 
 
 def write_changes(db, tables: dict[str, list[dict]], previous_database: Path | None, built_at: str) -> None:

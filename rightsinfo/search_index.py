@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import sqlite_utils  # only the build writes the index; serving reads it with sqlite3
 
 SNIPPET_WORDS = 24
-RESULTS_LIMIT = 20
+RESULTS_LIMIT = 40  # a common word ("asylum") matches 25 words on papers, organisations and pages
 
 # Where each kind of result lives: (endpoint, the name of the key among its values, or None for an #anchor).
 HIT_ENDPOINTS = {

@@ -133,7 +133,8 @@ def test_an_empty_or_missing_alerts_folder_is_no_alerts(site_dirs):
 @pytest.mark.parametrize(
     ("change", "line", "message"),
     [
-        (("ends: 2024-09-30\n", ""), None, "'ends' is missing"),  # no line: it is not there
+        # A missing key is reported at the start of the mapping it is missing from (the YAML parser's mark).
+        (("ends: 2024-09-30\n", ""), 1, "'ends' is missing"),
         (
             ("ends: 2024-09-30", "ends: 2024-12-01"),
             2,
@@ -151,7 +152,7 @@ def test_an_empty_or_missing_alerts_folder_is_no_alerts(site_dirs):
         (("source: S1", "source: S99"), 4, "'source': source 'S99' is not in content/sources.yaml"),
         (
             ("    text: Something changed.", "    words: Something changed."),
-            5,
+            6,  # the English entry's own line, inside 'text'
             "'text' for 'en' needs a 'text'",
         ),
     ],

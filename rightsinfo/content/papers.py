@@ -56,19 +56,21 @@ def read_paper_text(reader: FieldReader) -> dict[str, dict]:
     for lang, entry in language_entries(reader, "en: {name: …, meaning: …}").items():
         required = TEXT_FIELDS[:2]
         if not isinstance(entry, dict) or not all(str(entry.get(key) or "").strip() for key in required):
-            reader.problem("text", f"'text' for '{lang}' needs a 'name' and a 'meaning'")
+            reader.nested("text").problem(lang, f"'text' for '{lang}' needs a 'name' and a 'meaning'")
             continue
-        status = translation_status(reader, lang, entry)
+        status = translation_status(reader.nested("text").nested(lang), lang, entry)
         keywords = entry.get("keywords") or []
         if not isinstance(keywords, list):
-            reader.problem("keywords", "'keywords' must be a list like [panah, panahandegi]")
+            reader.nested("text").nested(lang).problem(
+                "keywords", "'keywords' must be a list like [panah, panahandegi]"
+            )
             keywords = []
         text[lang] = {key: str(entry.get(key) or "").strip() for key in TEXT_FIELDS}
         text[lang] |= {"status": status, "keywords": [str(word) for word in keywords]}
     english = text.get(ENGLISH)
     for lang, entry in text.items():
         if english and lang != ENGLISH and numbers_in(entry) != numbers_in(english):
-            reader.problem(lang, f"'text' for '{lang}' must write the same numbers as English")
+            reader.nested("text").problem(lang, f"'text' for '{lang}' must write the same numbers as English")
     return text
 
 

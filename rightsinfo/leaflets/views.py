@@ -48,7 +48,7 @@ for filter_name, filter_function in FILTERS.items():
 bp.add_app_template_global(placeholder_notice)  # the print page and /translators/ show it
 bp.add_app_template_global(leaflet_dates)
 
-QUERY_PARAMETERS = ("size", "with", "script", "topics")  # what these routes read from the query
+QUERY_PARAMETERS = ("size", "with", "script", "topics", "all")  # what these routes read from the query
 BUSY_PAGES_KEPT = 32  # languages × the builds a worker has served lately
 RETRY_AFTER_SECONDS = 5  # the page says 'a few seconds'; a render takes a few tenths to a few seconds
 
