@@ -91,9 +91,50 @@ def test_arabic_names_unhcr_in_arabic_at_its_first_mention():
     assert latin_first == []
 
 
+def catalogue(locale: str):
+    """Read a locale's interface catalogue as Babel parses it."""
+    return read_po(catalogue_paths(PROJECT_DIR / "translations")[locale].open("rb"))
+
+
+def catalogue_strings(locale: str) -> list[tuple[str, str]]:
+    """Return (English, translation) for every translated form of every interface string of a locale."""
+    found = []
+    for message in catalogue(locale):
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        found += [(english, form) for form in forms if english and form]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("locale", "pattern", "why"),
+    [
+        ("ps", "^لنډ ځنډ$", "Pause is a button: the verb ودروئ, not the noun 'a short delay'"),
+        ("ps", "^بیا پیل$", "Resume reads 'start again': دوام ورکړئ"),
+        ("ps", "کېکاږ", "one verb for tap: وټکوئ"),
+        ("ps", "تلیفون", "one spelling for phone, as on the pages: ټیلیفون"),
+        ("fa_AF", "تیلفون", "a typo: تلیفون"),
+        ("fa_AF", r"(^|\s)کد(های)? QR", "one term for QR code: کود QR"),
+        ("fa_AF", "ویبسایت", "one spelling for website: ویب‌سایت"),
+        ("fa_AF", "به‌روز", "Iranian usage: تازه شدن, as elsewhere in the interface"),
+        ("fa_AF", "برگه", "Iranian usage: a leaflet is ورقه"),
+        ("ar", "شخص هذه اللغة هي لغته الأم", "clumsy: لم يراجعها بعد متحدّث أصلي بهذه اللغة"),
+        ("ur", "بول کر پڑھیں", "tells the reader to read aloud: the phone reads, پڑھ کر سنائیں"),
+    ],
+)
+def test_corrected_interface_wording_does_not_come_back(locale, pattern, why):
+    assert [english for english, text in catalogue_strings(locale) if re.search(pattern, text)] == [], why
+
+
+def test_arabic_one_and_two_are_words_not_figures():
+    """Arabic reads "1 منظمة" oddly: one and two are said in words (منظمة واحدة, منظمتان)."""
+    plurals = [message for message in catalogue("ar") if isinstance(message.string, tuple)]
+    with_figure = [message.id[0] for message in plurals if "%(num)s" in message.string[1] + message.string[2]]
+    assert plurals and with_figure == []
+
+
 def test_dari_interface_asks_politely():
-    catalogue = read_po(catalogue_paths(PROJECT_DIR / "translations")["fa_AF"].open("rb"))
-    informal = [m.id for m in catalogue if m.string in ("نشان بده", "چاپ ورقه", "چاپ ورقه‌ها")]
+    informal = [m.id for m in catalogue("fa_AF") if m.string in ("نشان بده", "چاپ ورقه", "چاپ ورقه‌ها")]
     assert informal == []
 
 
