@@ -20,7 +20,7 @@ FAST_TRACK_IF = "lost the condition: the office must tell you IF you are on the 
 
 
 def texts(lang: str) -> list[tuple[str, str]]:
-    """Return (where, text) for every text of a language: pages, organisation records and cards."""
+    """Return (where, text) for every text of a language: pages, organisation records, cards and papers."""
     found = [
         (f"pages/{slug}/{lang}.md", f"{page.title}\n{page.summary}\n{page.body}")
         for slug, versions in CONTENT.pages.items()
@@ -30,6 +30,11 @@ def texts(lang: str) -> list[tuple[str, str]]:
         (f"organisations/{o.id}", o.text[lang]["summary"]) for o in CONTENT.organisations if lang in o.text
     ]
     found += [(f"cards/{card.id}", card.text[lang]) for card in CONTENT.cards if lang in card.text]
+    found += [
+        (f"papers/{paper.id}", "\n".join(str(value) for value in paper.text[lang].values()))
+        for paper in CONTENT.papers
+        if lang in paper.text
+    ]
     return found
 
 
@@ -72,6 +77,11 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("prs", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("ar", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
         ("ur", r"\(Bar Chamber\)", "Serbian, not English, in brackets: (Advokatska komora)"),
+        ("prs", r"(?<![\w\u200c])روند(?![\w\u200c])", "one word for procedure: طرزالعمل, never روند"),
+        ("prs", "اکثراً", "'often' is اغلب; اکثراً says 'mostly', more than the source"),
+        ("prs", "غیرقانونی", "'irregular' is not 'illegal': بدون اجازهٔ اقامت"),
+        ("ps", "غیرقانوني", "'irregular' is not 'illegal': چې د پاتې کېدو اجازه نه لري"),
+        ("prs", "ویبسایت", "one spelling for website, as in the interface: ویب‌سایت"),
     ],
 )
 def test_corrected_wording_does_not_come_back(lang, pattern, why):
