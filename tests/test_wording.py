@@ -152,3 +152,39 @@ def test_every_catalogue_names_its_last_translator():
     for locale, path in catalogue_paths(PROJECT_DIR / "translations").items():
         catalogue = read_po(path.open("rb"))
         assert catalogue.last_translator and "FULL NAME" not in catalogue.last_translator, locale
+
+
+def section(slug: str, lang: str, number: int) -> list[str]:
+    """Return the paragraphs of a page's numbered ## section (1 is the first; paragraph 0 has its heading)."""
+    body = CONTENT.pages[slug][lang].body
+    return [
+        paragraph
+        for paragraph in re.split(r"\n\s*\n", re.split(r"(?m)^## ", body)[number])
+        if paragraph.strip()
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ps", "prs", "ar", "ur", "tr"])
+def test_answers_come_before_their_source_notes(lang):
+    """A reader who stops after the first lines must already have the answer; where it comes from follows."""
+    can_i_call_112 = section("emergency", lang, 2)
+    assert "tel:192" in can_i_call_112[0], "the 112 answer starts with the numbers to call instead"
+    assert "tel:192" not in can_i_call_112[-1], "no 'so call 192' left after the reasons"
+    where_can_i_live = section("children", lang, 4)
+    assert [i for i, paragraph in enumerate(where_can_i_live) if "UNHCR" in paragraph] == [
+        len(where_can_i_live) - 1
+    ], "the UNHCR source note comes after the answer"
+    reach_a_centre = section("children", lang, 2)
+    assert "2650" in reach_a_centre[0] and "2650" not in reach_a_centre[-1]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("roll call", "plain words: be back every evening, when the staff check who is there"),
+        ("You can complain only if Frontex officers were involved", "the rule first, in plain words"),
+        ("A Serbian ministry page with no date says so", "the source note after the answer"),
+    ],
+)
+def test_plainer_english_stays(pattern, why):
+    assert occurrences("en", pattern) == [], why
