@@ -188,3 +188,13 @@ def test_answers_come_before_their_source_notes(lang):
 )
 def test_plainer_english_stays(pattern, why):
     assert occurrences("en", pattern) == [], why
+
+
+@pytest.mark.parametrize(
+    ("lang", "serbian_name"),
+    [("en", "paštu"), ("ps", "paštu"), ("prs", "dari"), ("ar", "arapski"), ("ur", "urdu"), ("tr", "turski")],
+)
+def test_interpreter_card_says_how_to_fill_its_blank(lang, serbian_name):
+    """An official reads the blank in Latin letters: the card gives the reader their language's name."""
+    card = next(card for card in CONTENT.cards if card.id == "interpreter")
+    assert serbian_name in card.text[lang].split("____", 1)[1]
