@@ -88,6 +88,7 @@ def test_corrected_wording_does_not_come_back(lang, pattern, why):
     assert occurrences(lang, pattern) == [], why
 
 
+WESTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 UNHCR_IN_ARABIC = "مفوضية الأمم المتحدة لشؤون اللاجئين (UNHCR"
 
 
@@ -198,3 +199,12 @@ def test_interpreter_card_says_how_to_fill_its_blank(lang, serbian_name):
     """An official reads the blank in Latin letters: the card gives the reader their language's name."""
     card = next(card for card in CONTENT.cards if card.id == "interpreter")
     assert serbian_name in card.text[lang].split("____", 1)[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ps", "prs", "ar", "ur", "tr"])
+def test_free_legal_help_names_the_municipal_route_with_its_date(lang):
+    """Municipal legal aid (news, March 2026) stands beside the older reports it conflicts with."""
+    free_legal_help = "\n\n".join(section("rights", lang, 7)).translate(WESTERN_DIGITS)
+    assert "opština" in free_legal_help and "gradska uprava" in free_legal_help
+    assert "2026" in free_legal_help and "2019" in free_legal_help
+    assert "S150" in CONTENT.pages["rights"]["en"].sources
