@@ -16,6 +16,7 @@ from rightsinfo.content import read_content
 from rightsinfo.translation.catalogues import catalogue_paths
 
 CONTENT = read_content(PROJECT_DIR / "content")
+LATIN_FIRST_IN_A_LIST = r"(?m)^- (\[Border Violence|\[Klikaktiv\]|\[APC \(CZA\)\]|Hungarian Helsinki)"
 FAST_TRACK_IF = "lost the condition: the office must tell you IF you are on the fast track"
 
 
@@ -82,6 +83,19 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("prs", "غیرقانونی", "'irregular' is not 'illegal': بدون اجازهٔ اقامت"),
         ("ps", "غیرقانوني", "'irregular' is not 'illegal': چې د پاتې کېدو اجازه نه لري"),
         ("prs", "ویبسایت", "one spelling for website, as in the interface: ویب‌سایت"),
+        ("ur", "ایسے بچے ہیں جس کے ساتھ", "agrees with آپ … ہیں: جن کے ساتھ"),
+        (
+            "ps",
+            LATIN_FIRST_IN_A_LIST,
+            "a line starting with a Latin name: start with a native word (د … موسسه)",
+        ),
+        (
+            "prs",
+            LATIN_FIRST_IN_A_LIST,
+            "a line starting with a Latin name: start with a native word (مؤسسهٔ …)",
+        ),
+        ("ps", "(?m)^IDEAS یوه موسسه", "a line starting with a Latin name: د IDEAS موسسه"),
+        ("prs", "(?m)^IDEAS مؤسسه‌ای", "a line starting with a Latin name: مؤسسهٔ IDEAS"),
     ],
 )
 def test_corrected_wording_does_not_come_back(lang, pattern, why):
