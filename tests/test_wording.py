@@ -84,6 +84,8 @@ def occurrences(lang: str, pattern: str) -> list[str]:
         ("ps", "غیرقانوني", "'irregular' is not 'illegal': چې د پاتې کېدو اجازه نه لري"),
         ("prs", "ویبسایت", "one spelling for website, as in the interface: ویب‌سایت"),
         ("ur", "ایسے بچے ہیں جس کے ساتھ", "agrees with آپ … ہیں: جن کے ساتھ"),
+        ("prs", "تسریع‌شده", "Iranian register: the fast procedure is طرزالعمل سریع"),
+        ("prs", "محتاط باشید", "Afghan usage: احتیاط کنید"),
         (
             "ps",
             LATIN_FIRST_IN_A_LIST,
