@@ -18,6 +18,7 @@ import pikepdf
 from rightsinfo import i18n
 from rightsinfo.leaflets import views
 from rightsinfo.leaflets.cache import store, trim, write_prerendered_list
+from rightsinfo.publish import leaflets as publish_leaflets
 from tests.test_leaflets import tool
 
 
@@ -44,6 +45,8 @@ def printed_addresses(client, lang: str) -> list[str]:
 
 
 def test_build_with_leaflets_pre_renders_everything_the_print_page_offers(app, monkeypatch):
+    # At full priority: no reader's page waits here, and a busy test machine would starve the renders.
+    monkeypatch.setattr(publish_leaflets, "PRERENDER_NICENESS", 0)
     result = app.test_cli_runner().invoke(args=["build", "--leaflets"])
     assert result.exit_code == 0, result.output
     assert "Pre-rendered" in result.output

@@ -3,10 +3,12 @@
 ``flask --app rightsinfo build --leaflets`` runs ``prerender_leaflets`` after the new database has
 landed (readers get the new text at once; the PDFs follow): every single leaflet the print page links
 to, in every language, and the "All topics" pack in both sizes, go into the build's leaflet cache
-folder. A leaflet already there is not rendered again, so a second run with the same content and code
-costs nothing. The list is written first, so the cache's trim never drops these for packs made on
-request. Other packs (thousands of combinations of topics) are still rendered on request, bounded by
-the render slots: joining pre-rendered leaflets would lose their tagged structure (see ``leaflets.views``).
+folder. A leaflet already there is not rendered again, so a second run with the same content and
+code costs nothing. It renders on every core but one, at the render processes' lower priority, so a
+server's pages come first while it runs. The list is written first, so the cache's trim never drops
+these for packs made on request. Other packs (thousands of combinations of topics) are still
+rendered on request, bounded by the render slots: joining pre-rendered leaflets would lose their
+tagged structure (see ``leaflets.views``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from dataclasses import dataclass
 from flask import Flask
 
 from rightsinfo import db, i18n
-from rightsinfo.leaflets.batch import available_cores, render_all
+from rightsinfo.leaflets.batch import available_cores, render_in_pool
 from rightsinfo.leaflets.cache import cache_dir, read_cached, store, write_prerendered_list
 from rightsinfo.leaflets.model import CARD, DIRECTORY, PACK, PAPERS, SIZES, Leaflet, every_topic, leaflet_for
+from rightsinfo.leaflets.render import RENDER_PROCESS_NICENESS
 from rightsinfo.publish.crawl import in_fresh_context
 from rightsinfo.site import connection
+
+PRERENDER_NICENESS = RENDER_PROCESS_NICENESS  # as a worker's render process: the pages come first
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,12 @@ def prerender_missing(app: Flask, progress: Callable[[str], None]) -> PrerenderR
     write_prerendered_list(folder, [leaflet.filename for leaflet in leaflets])
     missing = [leaflet for leaflet in leaflets if read_cached(folder / leaflet.filename) is None]
     written = 0
-    for leaflet, body in render_all(app, missing, spare_cores()):
+    # Worker processes even when there is one, so that they can yield to the pages a server is
+    # serving meanwhile, as its own render processes do.
+    renders = (
+        render_in_pool(app, missing, min(spare_cores(), len(missing)), PRERENDER_NICENESS) if missing else []
+    )
+    for leaflet, body in renders:
         store(folder / leaflet.filename, body)
         written += len(body)
         progress(leaflet.filename)
