@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app rightsinfo
 
-.PHONY: run test build lint format bench load lock port-free extract update-catalogues status check clean system-run \
+.PHONY: run test build publish lint format bench load lock port-free extract update-catalogues status check clean system-run \
 	system-test diff mark-current mark-reviewed mark-fact-checked mark-minor glossary new-language
 
 # Debian packages come from one list, system-packages.txt: as root they are installed, otherwise the
@@ -49,12 +49,17 @@ port-free:
 
 ## run: set up (runtime dependencies only), build the content and serve on http://127.0.0.1:$(PORT)
 run: system-run port-free $(VENV)/.installed-run
-	$(FLASK) build
+	$(FLASK) build --leaflets
 	$(BIN)/gunicorn --config python:rightsinfo.gunicorn_conf --bind 127.0.0.1:$(PORT) wsgi:app
 
 ## build: compile the catalogues and build the content database (fails naming file and line)
+# Quick, for an editor's edit-and-reload loop: leaflets are rendered when first asked for.
 build: $(VENV)/.installed-run
 	$(FLASK) build
+
+## publish: build, then pre-render the leaflets the print page offers (those not made yet), for a server
+publish: $(VENV)/.installed-run
+	$(FLASK) build --leaflets
 
 ## test: set up, lint, check translations, run every test (browser tests included)
 test: system-test $(VENV)/.installed-test build

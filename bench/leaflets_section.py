@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.publish_leaflets import measure_publish_prerender
 from bench.server import PROJECT_DIR
 from bench.table import Table, ms, p90, site_environment, timed
 
@@ -88,6 +89,7 @@ def measure_leaflets(table: Table, app, instance: Path, scratch: Path) -> None:
         results["prerender"] = measure_prerender(table, instance, scratch)
     else:
         table.add("pre-render everything", "skipped (BENCH_PRERENDER=0)")
+    results["publish_prerender"] = measure_publish_prerender(table, instance)
     table.results["leaflets"] = results
 
 

@@ -18,6 +18,7 @@ from rightsinfo.config import DATABASE_NAME
 from rightsinfo.content import ContentError
 from rightsinfo.leaflets import leaflets_command
 from rightsinfo.publish.export import export_command
+from rightsinfo.publish.leaflets import prerender_leaflets
 from rightsinfo.publish.pack import write_packs
 from rightsinfo.publish.zim.book import zim_command
 from rightsinfo.site import content_dir, translations_dir
@@ -35,8 +36,13 @@ def after_failure(instance: Path) -> str:
 
 
 @click.command("build")
+@click.option(
+    "--leaflets/--no-leaflets",
+    default=False,
+    help="Then pre-render the leaflets the print page offers, once the new database serves.",
+)
 @with_appcontext
-def build_command() -> None:
+def build_command(leaflets: bool) -> None:
     """Check the content and catalogues and build the site's database."""
     instance = Path(current_app.instance_path)
     try:
@@ -51,6 +57,17 @@ def build_command() -> None:
         f"Built {report.pages} pages and {report.organisations} organisations "
         f"(version {report.content_version}) in {report.seconds:.2f} s → {report.database}; "
         f"{len(packs)} offline packs"
+    )
+    if leaflets:
+        echo_prerender(current_app._get_current_object())
+
+
+def echo_prerender(app: Flask) -> None:
+    """Pre-render the printed leaflets of the build that has just landed, with a progress line each."""
+    report = prerender_leaflets(app, progress=lambda filename: click.echo(f"  {filename}"))
+    click.echo(
+        f"Pre-rendered {report.rendered} leaflets ({report.bytes_written / 1e6:.1f} MB) "
+        f"in {report.seconds:.1f} s; {report.already_made} were already made"
     )
 
 

@@ -55,9 +55,10 @@ def worker_settings(app: Flask) -> dict:
     return settings
 
 
-def start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:
-    """Create the app and load the fonts, once for the life of a worker process."""
+def start_worker(factory: Callable[[dict], Flask], settings: dict, niceness: int = 0) -> None:
+    """Create the app and load the fonts, once for the life of a worker process (at a lower priority)."""
     global worker_app
+    os.nice(niceness)
     # The parent has already said whatever the factory warns about (the placeholder address);
     # every worker repeating it would bury the progress bar.
     logging.getLogger("rightsinfo").setLevel(logging.ERROR)
@@ -92,13 +93,18 @@ def render_in_process(app: Flask, jobs: list[Leaflet]) -> Iterator[tuple[Leaflet
         yield leaflet, body
 
 
-def render_in_pool(app: Flask, jobs: list[Leaflet], processes: int) -> Iterator[tuple[Leaflet, bytes]]:
-    """Render the leaflets in ``processes`` worker processes, yielding each as soon as it is done."""
+def render_in_pool(
+    app: Flask, jobs: list[Leaflet], processes: int, niceness: int = 0
+) -> Iterator[tuple[Leaflet, bytes]]:
+    """Render the leaflets in ``processes`` worker processes, yielding each as soon as it is done.
+
+    ``niceness`` lowers the workers' priority, for renders beside a server whose pages come first.
+    """
     executor = ProcessPoolExecutor(
         max_workers=processes,
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=start_worker,
-        initargs=(site_of(app).factory, worker_settings(app)),
+        initargs=(site_of(app).factory, worker_settings(app), niceness),
     )
     try:
         pending: dict[Future, Leaflet] = {executor.submit(render_in_worker, job): job for job in jobs}

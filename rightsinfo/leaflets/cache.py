@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 import shutil
-import tempfile
 import time
 from functools import cache
 from pathlib import Path
@@ -18,11 +16,13 @@ from flask import Flask
 from rightsinfo import assets
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import FONTS_DIR, PACKAGE_DIR, TEMPLATES_DIR
+from rightsinfo.publish.pack import write_atomically
 from rightsinfo.site import build
 
 CACHE_DIR_NAME = "leaflets"
 LEAFLET_CACHE_MAX_BYTES = 512 * 1024 * 1024
 OLD_VERSION_GRACE_SECONDS = 60
+PRERENDERED_LIST_NAME = "prerendered.txt"  # one leaflet file name a line, written by the publish step
 
 
 @cache
@@ -61,17 +61,34 @@ def read_cached(path: Path) -> bytes | None:
         return None
 
 
+def open_version_folder(folder: Path) -> None:
+    """Make a version's folder, dropping older versions' when it is new."""
+    if not folder.exists():
+        drop_old_versions(folder.parent)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def store(path: Path, body: bytes) -> None:
     """Write a leaflet atomically (workers may race), dropping older versions and the oldest files."""
     folder = path.parent.parent
-    if not folder.exists():
-        drop_old_versions(folder.parent)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(body)
-    os.replace(temporary, path)
+    open_version_folder(folder)
+    write_atomically(path, body)
     trim(folder, LEAFLET_CACHE_MAX_BYTES)
+
+
+def write_prerendered_list(folder: Path, filenames: list[str]) -> None:
+    """Name the leaflets a version's folder keeps whatever the trim: those the publish step pre-renders."""
+    open_version_folder(folder)
+    write_atomically(folder / PRERENDERED_LIST_NAME, "".join(f"{name}\n" for name in filenames).encode())
+
+
+def prerendered(folder: Path) -> set[Path]:
+    """Return the paths of the leaflets pre-rendered into a version's folder (none if it has no list)."""
+    try:
+        names = (folder / PRERENDERED_LIST_NAME).read_text(encoding="utf-8").split()
+    except FileNotFoundError:
+        return set()
+    return {folder / name for name in names}
 
 
 def drop_old_versions(root: Path) -> None:
@@ -86,8 +103,17 @@ def drop_old_versions(root: Path) -> None:
 
 
 def trim(folder: Path, max_bytes: int) -> None:
-    """Delete the least recently written leaflets until the folder fits in ``max_bytes``."""
-    files = [(entry.stat().st_mtime_ns, entry.stat().st_size, entry) for entry in folder.rglob("*.pdf")]
+    """Delete the least recently written leaflets made on request until the folder fits in ``max_bytes``.
+
+    Pre-rendered leaflets are spared: they are a few hundred, written first, so the oldest; a flood of
+    distinct packs would otherwise push out exactly what aid workers print.
+    """
+    kept = prerendered(folder)
+    files = [
+        (entry.stat().st_mtime_ns, entry.stat().st_size, entry)
+        for entry in folder.rglob("*.pdf")
+        if entry not in kept
+    ]
     total = sum(size for _mtime, size, _entry in files)
     for _mtime, size, entry in sorted(files):
         if total <= max_bytes:

@@ -48,6 +48,11 @@ class Leaflet:
         return f"{self.lang}/{stem}.pdf"
 
 
+def every_topic(slugs: list[str]) -> tuple[str, ...]:
+    """Return the topics of the "All topics" pack: every topic page in home-page order, then the directory."""
+    return (*slugs, DIRECTORY)
+
+
 def leaflet_for(lang: str, slug: str, size: str = DEFAULT_SIZE, with_lang: str | None = None,
                 script: str | None = None) -> Leaflet:  # fmt: skip
     """Return the Leaflet a slug names: a topic, ``organisations``, ``papers`` or ``emergency-card``."""

@@ -3,6 +3,12 @@
 Urdu is set in Nastaliq, the script Urdu readers expect. Nastaliq text does not extract cleanly from a
 PDF (its glyph decomposition defeats ToUnicode), so ``?script=naskh`` gives the same Urdu leaflet in
 Naskh, for anyone who needs to search, copy or machine-read it; the print page offers both.
+
+A print pack is rendered as one document, not joined from pre-rendered leaflets: joining tagged PDFs
+(pypdf's ``append``, for one) drops each one's structure tree, language and marked-content links,
+so a screen reader would get an untagged pack, and the cover's contents need the pages of the whole
+pack. Packs are bounded instead, like every render, by the render slots; the "All topics" pack, the
+one always asked for, is pre-rendered at publish (``publish.leaflets``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from rightsinfo.leaflets.model import (
     SIZES,
     URDU,
     Leaflet,
+    every_topic,
 )
 from rightsinfo.leaflets.render import RENDER_PROCESS, LeafletsBusy, RenderSlots, render_elsewhere
 from rightsinfo.serving import mark_cacheable
@@ -169,9 +176,9 @@ def pack_topics(lang: str) -> tuple[str, ...]:
     ``all=1`` (the form's "All topics") stands for every topic and the directory, so nobody ticks 14
     boxes; it makes the same file as ticking them all. An empty choice returns no topics.
     """
-    known = [page["slug"] for page in db.topic_pages(connection(), lang)] + [DIRECTORY]
+    known = every_topic([page["slug"] for page in db.topic_pages(connection(), lang)])
     if single_arg("all"):
-        return tuple(known)
+        return known
     wanted = [value.strip() for value in request.args.getlist("topics")]
     if any(value not in known for value in wanted):
         abort(400)
