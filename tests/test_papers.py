@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 from conftest import make_app
+from test_leaflets import contains_words, get_pdf, page_count, pdf_fonts, pdf_text
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
@@ -209,3 +210,46 @@ def test_the_papers_leaflet_is_listed_for_printing_and_for_the_static_export(pap
     assert "/ar/papers/leaflet.pdf" in leaflet_urls(papers_app)
     print_page = papers_app.test_client().get("/ar/print/").get_data(as_text=True)
     assert 'href="/ar/papers/leaflet.pdf"' in print_page
+
+
+@pytest.fixture(scope="module")
+def real_papers_client(real_app):
+    """A client of the real content: its 25 words on papers, in every language."""
+    return real_app.test_client()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/papers/leaflet.pdf?size=a4",
+        "/ps/papers/leaflet.pdf?size=a4",
+        "/ur/papers/leaflet.pdf?size=a4&script=naskh",
+    ],
+)
+def test_the_papers_leaflet_is_one_a4_page_with_every_word_in_both_scripts(real_papers_client, tmp_path, url):
+    pdf = get_pdf(real_papers_client, url)
+    assert page_count(pdf, tmp_path) == 1
+    text = pdf_text(pdf, tmp_path)
+    for printed in ("Rešenje", "Решење", "Žalba", "Жалба", "Prekršaj", "Прекршај", "Komisija za azil"):
+        assert printed in text, printed
+    assert all(embedded == "yes" for _, embedded in pdf_fonts(pdf, tmp_path))
+
+
+@pytest.mark.parametrize("lang", ["en", "ps"])
+def test_the_papers_leaflet_is_one_a5_sheet_front_and_back(real_papers_client, tmp_path, lang):
+    pdf = get_pdf(real_papers_client, f"/{lang}/papers/leaflet.pdf")
+    assert page_count(pdf, tmp_path) <= 2
+    assert "Старатељ" in pdf_text(pdf, tmp_path)
+
+
+def test_the_papers_leaflet_puts_english_beside_the_readers_language_on_one_a4_sheet(
+    real_papers_client, tmp_path
+):
+    pdf = get_pdf(real_papers_client, "/ps/papers/leaflet.pdf?size=a4&with=en")
+    assert page_count(pdf, tmp_path) <= 2
+    text = pdf_text(pdf, tmp_path)
+    assert "What does this paper say?" in text
+    assert "Show it to a free legal aid organisation the same day" in text  # the English of Rešenje
+    assert contains_words(text, "پرېکړه")  # and its Pashto
+    alone = pdf_text(get_pdf(real_papers_client, "/ps/papers/leaflet.pdf?size=a4"), tmp_path)
+    assert "Show it to a free legal aid organisation the same day" not in alone
