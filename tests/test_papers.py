@@ -7,12 +7,13 @@ import subprocess
 import textwrap
 
 import pytest
-from conftest import make_app
+from conftest import PROJECT_DIR, make_app
 from test_leaflets import contains_words, get_pdf, page_count, pdf_fonts, pdf_text
 
 from rightsinfo.build import build_site
-from rightsinfo.content import ContentError
+from rightsinfo.content import ContentError, read_content
 from rightsinfo.i18n import LOCALE_BY_PREFIX
+from rightsinfo.translation.glossary import check_glossary
 
 DECISION = """\
 order: 1
@@ -223,6 +224,7 @@ def real_papers_client(real_app):
     [
         "/en/papers/leaflet.pdf?size=a4",
         "/ps/papers/leaflet.pdf?size=a4",
+        "/tr/papers/leaflet.pdf?size=a4",
         "/ur/papers/leaflet.pdf?size=a4&script=naskh",
     ],
 )
@@ -253,3 +255,26 @@ def test_the_papers_leaflet_puts_english_beside_the_readers_language_on_one_a4_s
     assert contains_words(text, "پرېکړه")  # and its Pashto
     alone = pdf_text(get_pdf(real_papers_client, "/ps/papers/leaflet.pdf?size=a4"), tmp_path)
     assert "Show it to a free legal aid organisation the same day" not in alone
+
+
+def test_every_word_on_papers_has_a_turkish_draft_meaning(real_papers_client):
+    body = real_papers_client.get("/tr/papers/").get_data(as_text=True)
+    assert "Kayıt belgesi" in body
+    assert "Üst Mahkeme" in body
+    assert "Bu çeviri bir taslaktır." in body
+    content = read_content(PROJECT_DIR / "content")
+    untranslated = [paper.id for paper in content.papers if "tr" not in paper.text]
+    assert untranslated == []
+    assert {paper.text["tr"]["status"] for paper in content.papers} == {"draft"}
+
+
+def test_a_word_to_avoid_in_a_papers_meaning_is_found_in_its_language(site_dirs):
+    meaning = "    meaning: Sizin iltica başvurunuz hakkında yazılı karar."
+    turkish = DECISION + f"  tr:\n    name: Karar\n{meaning}\n    action: 8 gün içinde itiraz edin.\n"
+    write_papers(site_dirs["content"], decision=turkish)
+    content = read_content(site_dirs["content"])
+    findings = check_glossary(content, site_dirs["content"], PROJECT_DIR / "translations")
+    line = turkish.splitlines().index(meaning) + 1
+    assert [(finding.where, finding.variant) for finding in findings] == [
+        (f"content/papers/decision.yaml:{line}", "iltica")
+    ]
