@@ -211,6 +211,7 @@ def test_the_papers_leaflet_is_listed_for_printing_and_for_the_static_export(pap
     assert "/ar/papers/leaflet.pdf" in leaflet_urls(papers_app)
     print_page = papers_app.test_client().get("/ar/print/").get_data(as_text=True)
     assert 'href="/ar/papers/leaflet.pdf"' in print_page
+    assert 'href="/ar/papers/leaflet.pdf?size=a4&amp;with=en"' in print_page
 
 
 @pytest.fixture(scope="module")
