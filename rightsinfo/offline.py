@@ -191,7 +191,8 @@ def search_pack(lang: str):
     """Return the compact search index of a language for offline search in the browser.
 
     Each entry has its title ("t"), address ("u"), one-line summary ("s"), folded words ("w") and,
-    where its text is English, "l": "en", so the browser can set ``lang``/``dir`` on it.
+    where its text is English, "l": "en", so the browser can set ``lang``/``dir`` on it. A topic has
+    "k": "page"; a word on papers its Serbian ("r") and the names a query must equal to lead ("x").
     """
     from rightsinfo.search_index import hit_address, offline_pack_rows
 
@@ -203,6 +204,9 @@ def search_pack(lang: str):
             entry["l"] = row["text_lang"]
         if row["serbian"]:
             entry["r"] = row["serbian"]  # a word on papers: its Serbian, shown beside the result
+            entry["x"] = row["exact"]  # ranked first when the query is one of these names
+        elif row["kind"] == "page":
+            entry["k"] = "page"  # ranked before organisations and other words on papers
         entries.append(entry)
     body = json.dumps({"lang": lang, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
     return mark_cacheable(Response(body, mimetype="application/json"))

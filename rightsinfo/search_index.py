@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import sqlite_utils  # only the build writes the index; serving reads it with sqlite3
 
 SNIPPET_WORDS = 24
-RESULTS_LIMIT = 40  # a common word ("asylum") matches 25 words on papers, organisations and pages
+RESULTS_LIMIT = 20  # what the results page shows; the topics come first, so a common word still finds them
 
 # Where each kind of result lives: (endpoint, the name of the key among its values, or None for an #anchor).
 HIT_ENDPOINTS = {
@@ -45,6 +45,12 @@ def plain_text(html: str) -> str:
     return " ".join(html_lib.unescape(without_tags(html, " ")).split())
 
 
+def exact_names(*names: str) -> str:
+    """Return the folded names a query must equal to put its word on papers first, as ``|a|b|``."""
+    folded = dict.fromkeys(" ".join(fold_query_terms(name)) for name in names)
+    return "|" + "|".join(folded) + "|"
+
+
 def paper_row(paper: dict) -> dict:
     """Return the search row of a word on official papers: found by its Serbian in either script.
 
@@ -63,6 +69,7 @@ def paper_row(paper: dict) -> dict:
         "body": body,
         "folded_title": fold(" ".join([paper["name"], serbian, *paper["keywords"]])),
         "folded_body": fold(body),
+        "exact": exact_names(paper["sr_latn"], paper["sr_cyrl"], *paper["also"]),
     }
 
 
@@ -91,6 +98,7 @@ def write(
                 "body": body,
                 "folded_title": fold(page["title"] + " " + keywords),
                 "folded_body": fold(page["summary"] + " " + body),
+                "exact": "",
             }
         )
     for text in texts:
@@ -109,6 +117,7 @@ def write(
                 "body": text["summary"],
                 "folded_title": fold(title),
                 "folded_body": fold(body),
+                "exact": "",
             }
         )
     for row in rows:
@@ -159,16 +168,22 @@ def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
     terms = fold_query_terms(query)
     if not terms:
         return []
+    # A common word ("asylum", "azil", پناہ) is in the names of many words on papers, whose short titles
+    # would outrank the topics that explain it: topics come first, unless the query is a word on papers
+    # itself, in either script, as copied off the paper ("РЕШЕЊЕ"); that word comes before all.
+    # static/search.js ranks the offline pack the same way.
     sql = (
         "SELECT search.kind, search.key, search.title, search.text_lang, search.body, search.serbian "
         "FROM search JOIN search_fts ON search.rowid = search_fts.rowid "
         "WHERE search_fts MATCH ? AND search.lang = ? "
-        "ORDER BY bm25(search_fts, 5.0, 1.0) LIMIT ?"
+        "ORDER BY CASE WHEN instr(search.exact, '|' || ? || '|') > 0 THEN 0 "
+        "WHEN search.kind = 'page' THEN 1 ELSE 2 END, bm25(search_fts, 5.0, 1.0) LIMIT ?"
     )
-    rows = conn.execute(sql, (fts_query(terms), lang, RESULTS_LIMIT)).fetchall()
+    whole = " ".join(terms)
+    rows = conn.execute(sql, (fts_query(terms), lang, whole, RESULTS_LIMIT)).fetchall()
     if not rows and len(terms) > 1:
         any_term = " OR ".join(f'"{term}"*' for term in terms)
-        rows = conn.execute(sql, (any_term, lang, RESULTS_LIMIT)).fetchall()
+        rows = conn.execute(sql, (any_term, lang, whole, RESULTS_LIMIT)).fetchall()
     return [
         Hit(kind, key, title, text_lang, snippet(body, terms), serbian)
         for kind, key, title, text_lang, body, serbian in rows
@@ -182,5 +197,6 @@ def offline_pack_rows(conn: sqlite3.Connection, lang: str) -> list[sqlite3.Row]:
     same folding) matches them exactly as the server would.
     """
     return conn.execute(
-        "SELECT kind, key, title, summary, text_lang, serbian, pack_words FROM search WHERE lang = ?", (lang,)
+        "SELECT kind, key, title, summary, text_lang, serbian, exact, pack_words FROM search WHERE lang = ?",
+        (lang,),
     ).fetchall()

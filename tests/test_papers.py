@@ -7,11 +7,13 @@ import subprocess
 import textwrap
 
 import pytest
-from conftest import make_app
+from conftest import PROJECT_DIR, make_app
+from test_leaflets import contains_words, get_pdf, page_count, pdf_fonts, pdf_text
 
 from rightsinfo.build import build_site
-from rightsinfo.content import ContentError
+from rightsinfo.content import ContentError, read_content
 from rightsinfo.i18n import LOCALE_BY_PREFIX
+from rightsinfo.translation.glossary import check_glossary
 
 DECISION = """\
 order: 1
@@ -209,3 +211,71 @@ def test_the_papers_leaflet_is_listed_for_printing_and_for_the_static_export(pap
     assert "/ar/papers/leaflet.pdf" in leaflet_urls(papers_app)
     print_page = papers_app.test_client().get("/ar/print/").get_data(as_text=True)
     assert 'href="/ar/papers/leaflet.pdf"' in print_page
+    assert 'href="/ar/papers/leaflet.pdf?size=a4&amp;with=en"' in print_page
+
+
+@pytest.fixture(scope="module")
+def real_papers_client(real_app):
+    """A client of the real content: its 25 words on papers, in every language."""
+    return real_app.test_client()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/papers/leaflet.pdf?size=a4",
+        "/ps/papers/leaflet.pdf?size=a4",
+        "/tr/papers/leaflet.pdf?size=a4",
+        "/ur/papers/leaflet.pdf?size=a4&script=naskh",
+    ],
+)
+def test_the_papers_leaflet_is_one_a4_page_with_every_word_in_both_scripts(real_papers_client, tmp_path, url):
+    pdf = get_pdf(real_papers_client, url)
+    assert page_count(pdf, tmp_path) == 1
+    text = pdf_text(pdf, tmp_path)
+    for printed in ("Rešenje", "Решење", "Žalba", "Жалба", "Prekršaj", "Прекршај", "Komisija za azil"):
+        assert printed in text, printed
+    assert all(embedded == "yes" for _, embedded in pdf_fonts(pdf, tmp_path))
+
+
+@pytest.mark.parametrize("lang", ["en", "ps"])
+def test_the_papers_leaflet_is_one_a5_sheet_front_and_back(real_papers_client, tmp_path, lang):
+    pdf = get_pdf(real_papers_client, f"/{lang}/papers/leaflet.pdf")
+    assert page_count(pdf, tmp_path) <= 2
+    assert "Старатељ" in pdf_text(pdf, tmp_path)
+
+
+def test_the_papers_leaflet_puts_english_beside_the_readers_language_on_one_a4_sheet(
+    real_papers_client, tmp_path
+):
+    pdf = get_pdf(real_papers_client, "/ps/papers/leaflet.pdf?size=a4&with=en")
+    assert page_count(pdf, tmp_path) <= 2
+    text = pdf_text(pdf, tmp_path)
+    assert "What does this paper say?" in text
+    assert "Show it to a free legal aid organisation the same day" in text  # the English of Rešenje
+    assert contains_words(text, "پرېکړه")  # and its Pashto
+    alone = pdf_text(get_pdf(real_papers_client, "/ps/papers/leaflet.pdf?size=a4"), tmp_path)
+    assert "Show it to a free legal aid organisation the same day" not in alone
+
+
+def test_every_word_on_papers_has_a_turkish_draft_meaning(real_papers_client):
+    body = real_papers_client.get("/tr/papers/").get_data(as_text=True)
+    assert "Kayıt belgesi" in body
+    assert "Üst Mahkeme" in body
+    assert "Bu çeviri bir taslaktır." in body
+    content = read_content(PROJECT_DIR / "content")
+    untranslated = [paper.id for paper in content.papers if "tr" not in paper.text]
+    assert untranslated == []
+    assert {paper.text["tr"]["status"] for paper in content.papers} == {"draft"}
+
+
+def test_a_word_to_avoid_in_a_papers_meaning_is_found_in_its_language(site_dirs):
+    meaning = "    meaning: Sizin iltica başvurunuz hakkında yazılı karar."
+    turkish = DECISION + f"  tr:\n    name: Karar\n{meaning}\n    action: 8 gün içinde itiraz edin.\n"
+    write_papers(site_dirs["content"], decision=turkish)
+    content = read_content(site_dirs["content"])
+    findings = check_glossary(content, site_dirs["content"], PROJECT_DIR / "translations")
+    line = turkish.splitlines().index(meaning) + 1
+    assert [(finding.where, finding.variant) for finding in findings] == [
+        (f"content/papers/decision.yaml:{line}", "iltica")
+    ]

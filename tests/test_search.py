@@ -23,9 +23,7 @@ KEYBOARD_SWAPS = str.maketrans({"ی": "ي", "ک": "ك", "ه": "ة", "۱": "١", 
 
 def hit_keys(app, lang: str, query: str) -> set[tuple[str, str]]:
     """Return (kind, key) of every search hit."""
-    with app.app_context():
-        conn = site_of(app).database.connection
-        return {(hit.kind, hit.key) for hit in search_index.search(conn, lang, query)}
+    return set(ranked_kinds(app, lang, query))
 
 
 @pytest.fixture
@@ -178,3 +176,30 @@ def test_a_romanised_word_finds_its_page_in_the_readers_language(real_app, prefi
 def test_turkish_capital_and_dotless_i_find_the_word_with_dotted_i(vector_app, query):
     # The vectors page holds "İlaç"; every way a Turkish or a foreign keyboard types it finds it.
     assert ("page", "vectors") in hit_keys(vector_app, "ps", query)
+
+
+def ranked_kinds(app, lang: str, query: str) -> list[tuple[str, str]]:
+    """Return (kind, key) of every hit in the order the search ranks them."""
+    with app.app_context():
+        return [
+            (hit.kind, hit.key) for hit in search_index.search(site_of(app).database.connection, lang, query)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query"), [("en", "asylum"), ("en", "azil"), ("ur", "پناہ"), ("prs", "پناهندگی")]
+)
+def test_a_common_word_lists_the_topics_before_the_words_on_papers(real_app, prefix, query):
+    kinds = [kind for kind, _ in ranked_kinds(real_app, prefix, query)]
+    assert "page" in kinds and "paper" in kinds, kinds
+    assert kinds.index("paper") > max(i for i, kind in enumerate(kinds) if kind == "page"), kinds
+    assert ("page", "asylum") in ranked_kinds(real_app, prefix, query)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query", "key"),
+    [("en", "rešenje", "decision"), ("ps", "РЕШЕЊЕ", "decision"), ("ur", "zalba", "appeal"),
+     ("ar", "Канцеларија за азил", "asylum-office"), ("en", "Rešenje o vraćanju", "return-decision")],
+)  # fmt: skip
+def test_a_serbian_word_off_a_paper_puts_its_word_first(real_app, prefix, query, key):
+    assert ranked_kinds(real_app, prefix, query)[0] == ("paper", key)

@@ -84,3 +84,22 @@ def test_nothing_found_offline_suggests_the_papers_page_and_a_mail_with_the_quer
     assert any(link.startswith("tel:") for link in links), "the emergency numbers are offered"
     mail = next(link for link in links if link.startswith("mailto:editors@example.org"))
     assert mail.endswith("qqqzzz")
+
+
+def is_topic(href: str, lang: str) -> bool:
+    """Return whether a result address is a topic page (/<lang>/<slug>/), not a word or organisation."""
+    return href.count("/") == 3 and not href.startswith((f"/{lang}/papers/", f"/{lang}/organisations/"))
+
+
+@pytest.mark.parametrize(("lang", "common"), [("ps", "پناه"), ("ur", "پناہ")])
+def test_offline_a_common_word_lists_the_topics_first_and_a_word_off_a_paper_leads(
+    offline_pages, lang, common
+):
+    hrefs = [hit["href"] for hit in search_offline(offline_pages, lang, common).evaluate(HITS)]
+    topics = [index for index, href in enumerate(hrefs) if is_topic(href, lang)]
+    words = [index for index, href in enumerate(hrefs) if href.startswith(f"/{lang}/papers/#")]
+    assert topics and words, hrefs
+    assert max(topics) < min(words), hrefs
+    for query, key in (("РЕШЕЊЕ", "decision"), ("zalba", "appeal")):
+        first = search_offline(offline_pages, lang, query).evaluate(HITS)[0]["href"]
+        assert first == f"/{lang}/papers/#{key}", (query, first)

@@ -57,9 +57,8 @@ def leaflet_jobs(app: Flask) -> list[Leaflet]:
             scripts = [None, NASKH] if lang == URDU else [None]
             for with_lang, script in itertools.product(second_languages, scripts):
                 for size in SIZES:
-                    jobs += [leaflet_for(lang, slug, size, with_lang, script) for slug in [*slugs, DIRECTORY]]
-                    if with_lang is None:  # the papers leaflet shows one language beside the Serbian
-                        jobs.append(leaflet_for(lang, PAPERS, size, None, script))
+                    every = [*slugs, DIRECTORY, PAPERS]
+                    jobs += [leaflet_for(lang, slug, size, with_lang, script) for slug in every]
                 jobs.append(leaflet_for(lang, CARD, CARD_SIZE, with_lang, script))
     return jobs
 

@@ -30,6 +30,7 @@ QR_CACHE_ENTRIES = 512
 NUMBERING_SYSTEM_BY_DIGITS = {digits: name for name, digits in i18n.DIGITS_BY_NUMBERING_SYSTEM.items()}
 
 DIRECTORY_TITLE = _l("Organisations that can help")
+PAPERS_TITLE = _l("What does this paper say?")
 # Words the wallet card shows in both languages of a bilingual card.
 CARD_WORDS = {
     "title": _l("Emergency numbers"),
@@ -221,17 +222,36 @@ def directory_context(lang: str, with_lang: str | None) -> dict:
     }
 
 
-def papers_context(lang: str) -> dict:
-    """Return the words on official papers, each with its Serbian, meaning and sources, for one page."""
+def papers_context(lang: str, with_lang: str | None) -> dict:
+    """Return the words on official papers, each with its Serbian, meaning and sources, for one sheet.
+
+    With a second language, each word's meaning in it sits beside the reader's (left out where both are
+    the same English text), so the aid worker handing the sheet out can read what it says.
+    """
     terms = db.papers(connection(), lang)
+    seconds = {term["id"]: term for term in db.papers(connection(), with_lang)} if with_lang else {}
+    records = []
     for term in terms:
         term["text_language"] = language_of(term["text_lang"])
-    kinds_of_text = {(term["text_lang"], term["status"]): term for term in terms}
+        second = seconds.get(term["id"])
+        if second is not None and second["text_lang"] != term["text_lang"]:
+            second["text_language"] = language_of(second["text_lang"])
+            term["second"] = second
+            records.append((second, language_of(with_lang)))
+        records.append((term, language_of(lang)))
+    # One notice per kind of text shown (draft, English), not one per word.
+    kinds_of_text = {(record["text_lang"], record["status"], language.prefix): (record, language)
+                     for record, language in records}  # fmt: skip
+    second_language = language_of(with_lang) if any("second" in term for term in terms) else None
+    second_title = None
+    if second_language is not None:
+        with in_language(second_language):
+            second_title = str(PAPERS_TITLE)
     address = public_address("papers.index", lang=lang)
     return {
         "terms": terms,
-        # One notice per kind of text shown (draft, English), not one per word.
-        "paper_notices": notices_for([(term, language_of(lang)) for term in kinds_of_text.values()], None),
+        "second_title": second_title,
+        "paper_notices": notices_for(list(kinds_of_text.values()), second_language),
         "address": address,
         "qr": qr_svg(address),
         "sources": db.sources(connection(), sorted({s for term in terms for s in term["sources"]})),
@@ -315,7 +335,7 @@ def document_html(leaflet: Leaflet) -> tuple[str, str]:
         context = directory_context(leaflet.lang, leaflet.with_lang)
         return render_template("leaflet_directory.html", **common, **context), context["address"]
     if leaflet.kind == PAPERS:
-        context = papers_context(leaflet.lang)
+        context = papers_context(leaflet.lang, leaflet.with_lang)
         return render_template("leaflet_papers.html", **common, **context), context["address"]
     if leaflet.kind == CARD:
         context = card_context(leaflet.lang, leaflet.with_lang)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 PAGE = "page"
 DIRECTORY = "organisations"
 CARD = "emergency-card"
-PAPERS = "papers"  # words on official papers, one language beside the Serbian
+PAPERS = "papers"  # words on official papers beside the Serbian, on one sheet
 PACK = "pack"
 SIZES = ("a5", "a4")
 DEFAULT_SIZE = "a5"
@@ -59,7 +59,7 @@ def leaflet_for(lang: str, slug: str, size: str = DEFAULT_SIZE, with_lang: str |
     if slug == DIRECTORY:
         return Leaflet(DIRECTORY, lang, (), size, with_lang, script)
     if slug == PAPERS:
-        return Leaflet(PAPERS, lang, (), size, None, script)
+        return Leaflet(PAPERS, lang, (), size, with_lang, script)
     if slug == CARD:
         return Leaflet(CARD, lang, (), CARD_SIZE, with_lang, script)
     return Leaflet(PAGE, lang, (slug,), size, with_lang, script)

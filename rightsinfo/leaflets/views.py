@@ -158,9 +158,8 @@ def directory_leaflet(lang: str):
 
 @bp.get("/<lang>/papers/leaflet.pdf")
 def papers_leaflet(lang: str):
-    """Send the leaflet of words on official papers: the Serbian, and what each means in one language."""
-    options = read_options(lang) | {"with_lang": None}
-    return serve(Leaflet(PAPERS, lang, (), **options))
+    """Send the one-sheet leaflet of words on official papers and what each means (``?with=en``)."""
+    return serve(Leaflet(PAPERS, lang, (), **read_options(lang)))
 
 
 @bp.get("/<lang>/emergency-card.pdf")

@@ -63,18 +63,27 @@
     }
   }
 
-  /* Rank the pack's entries: all terms before some terms, title matches first, pack order last. */
+  /* Return an entry's group, as the server orders them: a word on papers the query names exactly
+     (in either script, as copied off the paper), then the topics, then everything else. */
+  function group(entry) {
+    if (entry.x && entry.x.indexOf('|' + terms.join(' ') + '|') !== -1) return 0;
+    return entry.k === 'page' ? 1 : 2;
+  }
+
+  /* Rank the pack's entries: by group, all terms before some terms, title matches first, pack order last. */
   function rank(entries) {
     var scored = [];
     entries.forEach(function (entry, index) {
       var inAll = matchedTerms(String(entry.w).split(' '));
       if (!inAll) return;
       var inTitle = matchedTerms(rightsinfoFold(entry.t).split(' '));
-      scored.push({ entry: entry, all: inAll, title: inTitle, index: index });
+      scored.push({ entry: entry, group: group(entry), all: inAll, title: inTitle, index: index });
     });
     var complete = scored.filter(function (hit) { return hit.all === terms.length; });
     var chosen = complete.length ? complete : scored; // like the server: any term when none has all
-    chosen.sort(function (a, b) { return b.all - a.all || b.title - a.title || a.index - b.index; });
+    chosen.sort(function (a, b) {
+      return a.group - b.group || b.all - a.all || b.title - a.title || a.index - b.index;
+    });
     return chosen.slice(0, RESULTS_LIMIT).map(function (hit) { return hit.entry; });
   }
 

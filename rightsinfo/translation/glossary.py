@@ -161,10 +161,10 @@ def check_glossary(content: Content, content_dir: Path, translations_dir: Path) 
                 text = page.path.read_text(encoding="utf-8")
                 numbered = list(enumerate(text.splitlines(), start=1))
                 add(page.path, find_in_lines(numbered, terms), page.status != "reviewed")
-        for organisation in content.organisations:
-            if prefix in organisation.text:
-                hits = find_in_lines(lines_of_language(organisation.path, prefix), terms)
-                add(organisation.path, hits, organisation.text[prefix]["status"] != "reviewed")
+        for record in [*content.organisations, *content.papers]:  # YAML records, one text per language
+            if prefix in record.text:
+                hits = find_in_lines(lines_of_language(record.path, prefix), terms)
+                add(record.path, hits, record.text[prefix]["status"] != "reviewed")
         for card in content.cards:
             path = content_dir / "cards" / f"{card.id}.yaml"
             if prefix in card.text and path.exists():
