@@ -7,40 +7,13 @@ the site ships.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import tempfile
 from pathlib import Path
 
+from bench.recordings import speak_ogg
 from rightsinfo.build import build_site
 from rightsinfo.config import DATABASE_NAME
 from rightsinfo.recordings import texts
 from rightsinfo.recordings.texts import SectionText
-
-STORED_FORMAT = ["-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "24k"]  # mono Opus, 24 kbit/s
-ESPEAK_VOICE_OF = {"ps": "fa", "prs": "fa", "ar": "ar", "ur": "ur", "tr": "tr", "en": "en"}
-
-
-def speak_ogg(text: str, target: Path, lang: str = "ps", extra: list[str] | None = None) -> Path:
-    """Write ``text`` spoken by espeak-ng as Ogg Opus at ``target``; ``extra`` ffmpeg options bend it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        wav = Path(folder) / "speech.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", ESPEAK_VOICE_OF[lang], "-s", "200", "-w", str(wav), text], check=True
-        )
-        command = [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(wav),
-            *STORED_FORMAT,
-            *(extra or []),
-            str(target),
-        ]
-        subprocess.run(command, check=True)
-    return target
 
 
 def sidecar_text(text_hash: str, facts_hash: str, recorded: str = "2026-12-07") -> str:
