@@ -56,4 +56,10 @@ def playable_recordings(kind: str, item_id: str | None = None) -> dict[str, list
 @bp.app_context_processor
 def recordings_context() -> dict:
     """Give templates the recordings they may play (a function: pages without any pay nothing)."""
-    return {"playable_recordings": playable_recordings}
+    return {"playable_recordings": playable_recordings, "recordings_pack_bytes": recordings_pack_bytes}
+
+
+def recordings_pack_bytes() -> int:
+    """Return the size of the reader's language's recordings pack, shown before it is saved."""
+    rows = db.recordings(connection(), i18n.current_language().prefix)
+    return sum(row["bytes"] for row in rows if row["url"])

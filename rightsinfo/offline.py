@@ -124,12 +124,21 @@ def service_worker(lang: str):
         partial_marker=pack_url.removesuffix(PACK_NAME) + PARTIAL_MARKER_NAME,
         offline_url=url_for("offline.offline_page", lang=lang),
         search_url=url_for("search.results", lang=lang),
+        audio=json.dumps(recording_files(lang)),
         decoder=decoder_script(),
     )
     response = Response(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = url_for("pages.home", lang=lang)
     return mark_cacheable(response)
+
+
+def recording_files(lang: str) -> list[list]:
+    """Return [address, bytes] of every recording a reader of ``lang`` may play: the recordings pack.
+
+    Not in the text pack (its budget stays); the worker saves them only when the reader asks.
+    """
+    return [[row["url"], row["bytes"]] for row in db.recordings(connection(), lang) if row["url"]]
 
 
 @bp.get(f"/<lang>/offline-pack/<version>/{PACK_NAME}")

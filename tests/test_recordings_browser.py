@@ -26,6 +26,8 @@ CURRENT_ID = """(() => { const box = document.querySelector('[aria-current="true
 PLAYING = f"(() => {{ const a = {PLAYER}; return a && !a.paused && a.currentTime > 0 ? a.src : null; }})()"
 STOPPED = "!document.querySelector('[data-read-start]').hidden"
 NOTE = "(n => n.hidden ? '' : n.textContent)(document.querySelector('[data-read-note]'))"
+OFFLINE_STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offline-state')"
+AUDIO_STATE = "document.querySelector('[data-audio-box]').getAttribute('data-audio-state')"
 TO_THE_END = f"(() => {{ const a = {PLAYER}; a.currentTime = Math.max(0, a.duration - 0.2); }})()"
 
 
@@ -101,3 +103,40 @@ def test_the_speed_control_is_labelled_and_changes_the_rate(site, chromium):
     height = page.evaluate("document.querySelector('[data-read-speed]').getBoundingClientRect().height")
     assert height >= 48
     context.close()
+
+
+def test_saved_recordings_play_with_the_server_gone(site, chromium):
+    """Save the pages, then the recordings pack (its size shown first), stop the server, play a section."""
+    site.ensure_running()
+    context = chromium.new_context(service_workers="allow")
+    page = context.new_page()
+    try:
+        page.goto(site.base_url + PAGE)
+        wait_for(page, f"{OFFLINE_STATE} === 'ready'", 120.0, "the pages saved for offline")
+        save = page.locator("[data-audio-save]")
+        wait_for(
+            page, "!document.querySelector('[data-audio-box]').hidden", WAIT_SECONDS, "the recordings offer"
+        )
+        assert "MB" in save.inner_text() and any(char.isdigit() for char in save.inner_text())
+        save.click()
+        wait_for(page, f"{AUDIO_STATE} === 'saved'", 60.0, "the recordings saved")
+        site.stop()
+        page.reload()
+        wait_for(
+            page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control"
+        )
+        page.click("[data-read-start]")
+        src = wait_for(page, PLAYING, WAIT_SECONDS, "a saved recording playing offline")
+        assert "/audio/ps/pages/asylum/intro." in src
+        assert page.evaluate(CURRENT_ID) == "intro"
+        page.click("[data-read-stop]")
+        page.click("[data-audio-remove]")
+        wait_for(page, f"{AUDIO_STATE} === 'not-saved'", WAIT_SECONDS, "the recordings removed")
+        assert (
+            not page.evaluate("caches.has('rightsinfo-audio-ps')")
+            or page.evaluate("caches.open('rightsinfo-audio-ps').then((c) => c.keys()).then((k) => k.length)")
+            == 0
+        )
+    finally:
+        context.close()
+        site.ensure_running()
