@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from rightsinfo import (
         alerts,
+        audio,
         cli,
         directory,
         errors,
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         leaflets,
         sharing,
         feeds,
+        audio,
     )
     for blueprint_module in blueprint_modules:
         app.register_blueprint(blueprint_module.bp)

@@ -201,6 +201,39 @@
   });
   container.startMessages();
 
+  /* The recordings pack: offered once the pages are saved, with its size; saved by the worker on
+     request, with progress in MB, resumed file by file, removed with one tap. */
+  var audioBox = box.querySelector('[data-audio-box]');
+  function megabytes(bytes) { return localDigits((bytes / 1000000).toFixed(1)); }
+  function showAudio(data) {
+    var text = audioBox.querySelector('[data-audio-text]');
+    var saved = data.done >= data.total && data.total > 0;
+    var saving = !saved && !data.failed && data.done > 0;
+    var message = data.failed ? audioBox.getAttribute('data-audio-failed')
+      : saved ? audioBox.getAttribute('data-audio-saved').replace('%(size)s', megabytes(data.total))
+      : saving ? audioBox.getAttribute('data-audio-saving').replace('%(done)s', megabytes(data.done))
+        .replace('%(total)s', megabytes(data.total)) : '';
+    text.textContent = message;
+    audioBox.setAttribute('data-audio-state', data.failed ? 'failed' : saved ? 'saved' : saving ? 'saving' : 'not-saved');
+    audioBox.querySelector('[data-audio-save]').hidden = saved || saving;
+    audioBox.querySelector('[data-audio-remove]').hidden = !saved;
+  }
+  if (audioBox) {
+    container.addEventListener('message', function (event) {
+      if ((event.data || {}).type === 'audio') showAudio(event.data);
+    });
+    container.ready.then(function (ready) {
+      audioBox.hidden = false;
+      if (ready.active) ready.active.postMessage({ type: 'AUDIO_STATUS' });
+    });
+    audioBox.querySelector('[data-audio-save]').addEventListener('click', function () {
+      container.ready.then(function (ready) { ready.active.postMessage({ type: 'SAVE_AUDIO' }); });
+    });
+    audioBox.querySelector('[data-audio-remove]').addEventListener('click', function () {
+      container.ready.then(function (ready) { ready.active.postMessage({ type: 'REMOVE_AUDIO' }); });
+    });
+  }
+
   updateButton.addEventListener('click', function () {
     if (!registration || !registration.waiting) return;
     updateRequested = true;

@@ -10,7 +10,14 @@
    another version is deleted, never mixed. A new version waits until the reader taps "update"; it then deletes every
    older pack of the language. Pages are answered from this worker's own pack only, so a page is
    never a mix of two versions; the network is asked only for URLs outside the pack, and nothing
-   fetched at run time is stored. */
+   fetched at run time is stored.
+
+   The recordings pack is saved only when the reader asks ("SAVE_AUDIO"): each recording of the
+   language into one cache of its own (its files are named by their hash, so a new text version
+   keeps them), one file after another with progress in bytes; a cut save keeps every whole file
+   and the next asks only for the rest; files no longer listed are dropped, so the cache holds one
+   version. "/audio/" is answered from it, a Range request (Chromium's <audio> sends bytes=0-) with
+   a 206 cut from the whole file. */
 'use strict';
 
 /* fzstd 0.1.1, a Zstandard decoder (MIT licence; see rightsinfo/vendor/fzstd): defines self.fzstd. */
@@ -31,6 +38,9 @@ var SW_NETWORK_TIMEOUT_MS = 4000; // then a reader with a dying signal gets the 
 var RENDERED_ON_REQUEST = /\.pdf$/;
 
 var progress = { done: 0, total: PACK_URLS.length, failed: false };
+var AUDIO_CACHE = 'rightsinfo-audio-' + LANG; // not CACHE_PREFIX: a new text version keeps it
+var AUDIO_FILES = {{ audio|safe }}; // [address, bytes] of every recording that may play
+var AUDIO_PREFIX = '/audio/';
 
 /* Post a message to every page of this language, saved by this worker or not yet. */
 function tellPages(message) {
@@ -199,8 +209,81 @@ self.addEventListener('message', function (event) {
     self.skipWaiting(); // only when the reader tapped "update"
   } else if (data.type === 'STATUS' && event.source) {
     event.source.postMessage(progressMessage());
+  } else if (data.type === 'SAVE_AUDIO') {
+    event.waitUntil(saveAudio());
+  } else if (data.type === 'REMOVE_AUDIO') {
+    event.waitUntil(caches.delete(AUDIO_CACHE).then(function () { return tellAudio(0, false); }));
+  } else if (data.type === 'AUDIO_STATUS') {
+    event.waitUntil(audioSaved().then(function (saved) { return tellAudio(saved.bytes, false); }));
   }
 });
+
+function audioTotal() {
+  return AUDIO_FILES.reduce(function (sum, file) { return sum + file[1]; }, 0);
+}
+
+function tellAudio(done, failed) {
+  return tellPages({ type: 'audio', done: done, total: audioTotal(), failed: failed });
+}
+
+/* Return what the recordings cache holds of today's list: the addresses and their bytes. */
+function audioSaved() {
+  return caches.open(AUDIO_CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      var have = {};
+      requests.forEach(function (request) { have[new URL(request.url).pathname] = true; });
+      var bytes = 0;
+      AUDIO_FILES.forEach(function (file) { if (have[file[0]]) bytes += file[1]; });
+      return { cache: cache, requests: requests, have: have, bytes: bytes };
+    });
+  });
+}
+
+/* Save every recording not yet saved, one at a time, telling pages the bytes saved after each. */
+function saveAudio() {
+  return audioSaved().then(function (saved) {
+    var listed = {};
+    AUDIO_FILES.forEach(function (file) { listed[file[0]] = true; });
+    var old = saved.requests.filter(function (request) { return !listed[new URL(request.url).pathname]; });
+    var done = saved.bytes;
+    var chain = Promise.all(old.map(function (request) { return saved.cache.delete(request); }))
+      .then(function () { return tellAudio(done, false); });
+    AUDIO_FILES.filter(function (file) { return !saved.have[file[0]]; }).forEach(function (file) {
+      chain = chain.then(function () {
+        return fetch(file[0]).then(function (response) {
+          if (response.status !== 200) throw new Error('status ' + response.status);
+          return saved.cache.put(file[0], response);
+        }).then(function () {
+          done += file[1];
+          return tellAudio(done, false);
+        });
+      });
+    });
+    return chain.catch(function () { return tellAudio(done, true); });
+  });
+}
+
+/* Answer a saved recording, the part a Range header asks for (206) or the whole file. */
+function fromAudio(request, saved) {
+  var range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.get('Range') || '');
+  if (!range) return saved;
+  return saved.arrayBuffer().then(function (body) {
+    var start = Number(range[1]);
+    var end = range[2] ? Math.min(Number(range[2]), body.byteLength - 1) : body.byteLength - 1;
+    if (start > end) {
+      return new Response('', { status: 416, headers: { 'Content-Range': 'bytes */' + body.byteLength } });
+    }
+    return new Response(body.slice(start, end + 1), {
+      status: 206,
+      headers: {
+        'Content-Type': saved.headers.get('Content-Type') || 'audio/ogg',
+        'Content-Range': 'bytes ' + start + '-' + end + '/' + body.byteLength,
+        'Content-Length': String(end - start + 1),
+        'Accept-Ranges': 'bytes'
+      }
+    });
+  });
+}
 
 /* Return the pack's copy of a URL path, or undefined; only the search page ignores its query. */
 function fromPack(url) {
@@ -237,6 +320,11 @@ function offlinePage() {
 
 function answer(request) {
   var url = new URL(request.url);
+  if (url.pathname.lastIndexOf(AUDIO_PREFIX, 0) === 0) {
+    return caches.match(url.pathname, { cacheName: AUDIO_CACHE }).then(function (saved) {
+      return saved ? fromAudio(request, saved) : fetch(request);
+    });
+  }
   return fromPack(url).then(function (saved) {
     if (saved) return saved;
     var network = RENDERED_ON_REQUEST.test(url.pathname) ? fetch(request) : fromNetwork(request);

@@ -1,0 +1,61 @@
+"""Recordings served at hashed addresses: a year's cache, Range requests, a 404 in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+from recording_fixtures import recorded_app
+
+from rightsinfo import db
+from rightsinfo.site import connection
+
+
+@pytest.fixture
+def recorded(site_dirs):
+    """The fixture site with the Pashto page 'alpha' recorded: its intro current, its next section older."""
+    app = recorded_app(site_dirs)
+    with app.app_context():
+        rows = {row["section"]: row for row in db.recordings(connection(), "ps", "pages")}
+    return app.test_client(), rows["intro"], rows[texts_second_key(rows)]
+
+
+def texts_second_key(rows: dict[str, dict]) -> str:
+    """Return the key of the recorded section after the intro."""
+    return next(key for key, row in rows.items() if key != "intro" and row["state"] != "missing")
+
+
+def test_a_recording_is_served_whole_immutable_and_without_cookies(recorded):
+    client, intro, _second = recorded
+    response = client.get(intro["url"])
+    assert response.status_code == 200
+    assert response.mimetype == "audio/ogg"
+    assert response.data[:4] == b"OggS" and len(response.data) == intro["bytes"]
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_recording_answers_range_requests(recorded):
+    client, intro, _second = recorded
+    whole = client.get(intro["url"]).data
+    opening = client.get(intro["url"], headers={"Range": "bytes=0-"})  # what Chromium's <audio> sends
+    assert opening.status_code == 206 and opening.data == whole
+    part = client.get(intro["url"], headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.data == whole[100:200]
+    assert part.headers["Content-Range"] == f"bytes 100-199/{len(whole)}"
+
+
+def test_an_outdated_recording_is_never_served(recorded):
+    client, intro, second = recorded
+    assert second["state"] == "outdated" and second["url"] is None
+    guessed = intro["url"].replace("/intro.", f"/{second['section']}.")
+    assert client.get(guessed).status_code == 404
+
+
+def test_any_other_address_is_a_404_in_the_readers_language(recorded):
+    client, intro, _second = recorded
+    wrong_hash = intro["url"].rsplit(".", 2)[0] + ".0000000000000000.ogg"
+    for address in (wrong_hash, "/audio/ps/pages/alpha/nothing.ogg", "/audio/ps/x", intro["url"] + "x"):
+        response = client.get(address)
+        assert response.status_code == 404, address
+        assert '<html lang="ps" dir="rtl">' in response.get_data(as_text=True)
+    assert client.get("/audio/xx/pages/alpha/intro.ogg").status_code == 404
