@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         templating,
         translators,
     )
+    from rightsinfo.recordings import record_page
 
     i18n.init_app(app)
     templating.init_app(app)
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         leaflets,
         sharing,
         feeds,
+        record_page,
     )
     for blueprint_module in blueprint_modules:
         app.register_blueprint(blueprint_module.bp)
