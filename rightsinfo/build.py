@@ -20,11 +20,12 @@ from pathlib import Path
 
 from rightsinfo import changes, schema, search_index
 from rightsinfo.bidi import isolate_page_html
-from rightsinfo.config import CATALOGUES_DIR_NAME, DATABASE_NAME
+from rightsinfo.config import AUDIO_DIR_NAME, CATALOGUES_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import Content, ContentError, read_content
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
 from rightsinfo.record_rows import ALERT_COLUMNS, alert_rows, card_rows, emergency_rows, paper_rows
+from rightsinfo.recordings.build import recordings_table
 from rightsinfo.sections import anchor_sections, home_section_problems, section_anchors
 from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.translation.progress import CURRENT, OUTDATED, UPDATING, freshness, stored_progress
@@ -49,7 +50,7 @@ def content_version(content_dir: Path, translations_dir: Path) -> str:
     digest = hashlib.sha256()
     for folder in (content_dir, translations_dir):
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in {".md", ".yaml", ".yml", ".po"}:
+            if path.is_file() and path.suffix in {".md", ".yaml", ".yml", ".po", ".toml", ".ogg"}:
                 digest.update(str(path.relative_to(folder)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -199,8 +200,13 @@ def write_database(
     catalogue_dir: str,
     translations_dir: Path,
     previous: Path | None = None,
+    recordings: tuple[Path, Path] | None = None,
 ) -> int:
-    """Write every table into a new database file; return the number of page rows."""
+    """Write every table into a new database file; return the number of page rows.
+
+    With ``recordings`` (the content folder, the audio folder), the content's recordings are checked
+    and placed in the audio folder before the database that points at them is renamed into place.
+    """
     import sqlite_utils  # here, not above: a serving worker imports this module but never builds
 
     pages, problems = page_rows(content)
@@ -235,6 +241,8 @@ def write_database(
     db["alerts"].create(ALERT_COLUMNS, pk=("id", "lang"))
     db["alerts"].insert_all(tables["alerts"])
     write_changes(db, tables, previous, built_at)
+    if recordings is not None:
+        recordings_table(db, *recordings, tables)
     papers = paper_rows(content)
     db["papers"].insert_all(papers, pk=("id", "lang"))
     db["sources"].insert_all(
@@ -303,8 +311,9 @@ def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) ->
             temp_db.unlink()
             served = instance_dir / DATABASE_NAME
             page_count = write_database(
-                temp_db, content, version, catalogue_dir.name, translations_dir, served
-            )
+                temp_db, content, version, catalogue_dir.name, translations_dir, served,
+                (content_dir, instance_dir / AUDIO_DIR_NAME),
+            )  # fmt: skip
             catalogues_root.mkdir(exist_ok=True)
             if not catalogue_dir.exists():
                 staging.rename(catalogue_dir)

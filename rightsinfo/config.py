@@ -15,6 +15,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "rightsinfo.sqlite3"
 CATALOGUES_DIR_NAME = "catalogues"
 PACKS_DIR_NAME = "packs"  # each build's offline packs, one folder per pack version
+AUDIO_DIR_NAME = "audio"  # recordings as served, one file per distinct recording, named by its hash
 # A placeholder no reader can reach: leaflets' QR codes and links point here until a deployment sets its own.
 PLACEHOLDER_PUBLIC_BASE_URL = "https://rightsinfo.example"
 # The one place the site's languages are named: prefix, Babel locale, Accept-Language aliases.
