@@ -7,12 +7,14 @@ command printed and wrote into the test's own copy of ``content/``.
 
 from __future__ import annotations
 
+import sqlite3
 import tomllib
 from pathlib import Path
 
 import pytest
 from recording_files import manifest_for, recording_file, webm_take
 
+from rightsinfo.build import build_site
 from rightsinfo.recordings import texts
 from rightsinfo.recordings.conversion import OPUS_SAMPLE_RATE_HZ, probe
 from rightsinfo.site import site_of
@@ -33,6 +35,16 @@ def today(app) -> dict[str, texts.SectionText]:
 def speech(tmp_path) -> bytes:
     """A few seconds of speech as Chromium records it."""
     return webm_take(tmp_path / "speech.webm", SPOKEN)
+
+
+def built_states(site_dirs: dict[str, Path]) -> dict[str, str]:
+    """Build the site from the test's content and return the state of each recorded section of alpha."""
+    report = build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    with sqlite3.connect(report.database) as conn:
+        rows = conn.execute(
+            "SELECT section, state FROM recordings WHERE lang = 'ps' AND kind = 'pages' AND item_id = 'alpha'"
+        )
+        return dict(rows.fetchall())
 
 
 def take(section: texts.SectionText, name: str, **changed: str) -> dict:
@@ -88,6 +100,7 @@ def test_takes_of_todays_text_are_converted_and_placed_beside_their_hashes(
     assert sorted(path.name for path in folder.iterdir()) == sorted(
         f"{section.key}.{suffix}" for section in sections for suffix in ("ogg", "toml")
     ), "nothing else is left in the folder"
+    assert built_states(site_dirs) == {section.key: "current" for section in sections}
 
 
 def test_silence_is_trimmed_at_both_ends(runner, site_dirs, today, speech, tmp_path):
@@ -160,6 +173,7 @@ def test_a_take_whose_wording_alone_changed_is_placed_as_reworded(runner, site_d
     assert tomllib.loads(toml.read_text(encoding="utf-8"))["text_hash"] == older_text, (
         "the build must see it reworded"
     )
+    assert built_states(site_dirs)["intro"] == "reworded"
 
 
 def test_a_section_the_page_does_not_have_and_a_file_that_is_not_sound_are_refused(
@@ -210,3 +224,18 @@ def test_the_site_is_built_first_when_content_changed_since_the_last_build(
     assert "building it first" in result.output
     # Checked against the rebuilt text: the take read the old wording, with the same numbers.
     assert "intro: new: the wording changed since it was recorded" in result.output, result.output
+
+
+def test_a_take_too_short_to_be_a_reading_of_its_section_is_refused(runner, site_dirs, today, tmp_path):
+    word = webm_take(tmp_path / "word.webm", "سلام")  # one word for a sentence: cut short
+    sent = recording_file(
+        tmp_path / "rec.zip",
+        manifest_for("ps", "pages", "alpha", [take(today["intro"], "a.webm")]),
+        {"a.webm": word},
+    )
+    result = run_import(runner, sent)
+    assert result.exit_code == 1
+    assert "intro: refused: " in result.output and "cannot be a reading of this" in result.output, (
+        result.output
+    )
+    assert not (site_dirs["content"] / "recordings").exists(), "nothing is written for a refused take"

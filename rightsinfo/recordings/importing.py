@@ -27,6 +27,7 @@ from rightsinfo.db import SiteDatabase, SiteNotBuilt
 from rightsinfo.recordings import texts
 from rightsinfo.recordings.conversion import NotAudio, convert_take
 from rightsinfo.recordings.recording_file import BadRecordingFile, Manifest, Take, read_recording_file
+from rightsinfo.recordings.states import duration_bounds_ms
 from rightsinfo.site import content_dir, translations_dir
 
 RECORDINGS_DIR_NAME = "recordings"  # under content/
@@ -69,23 +70,38 @@ def toml_text(take: Take, manifest: Manifest) -> str:
     )
 
 
-def place_take(take: Take, audio: bytes, manifest: Manifest, folder: Path) -> Outcome:
+def length_refusal(seconds: float, section: texts.SectionText) -> str | None:
+    """Return why a take's length cannot be a reading of its section, judged as the build judges it."""
+    shortest_ms, longest_ms = duration_bounds_ms(section.text)
+    if shortest_ms <= seconds * 1000 <= longest_ms:
+        return None
+    return (
+        f"{seconds:.1f} s of speech cannot be a reading of this {len(section.text)}-character section "
+        f"(expected {shortest_ms / 1000:.0f}–{longest_ms / 1000:.0f} s): cut short, or another section?"
+    )
+
+
+def place_take(
+    take: Take, audio: bytes, manifest: Manifest, folder: Path, section: texts.SectionText
+) -> Outcome:
     """Convert one take and write its ``.ogg`` and ``.toml``, replacing any earlier recording atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{take.section}.ogg"
     existed = target.exists()
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".importing-") as work:
+    with tempfile.TemporaryDirectory(prefix="rightsinfo-take-") as work:
         source = Path(work) / take.file
         source.write_bytes(audio)
         converted = Path(work) / "converted.ogg"
         try:
-            convert_take(source, converted)
+            why = length_refusal(convert_take(source, converted), section)
         except NotAudio as error:
-            return Outcome(take.section, "refused", str(error))
-        described = Path(work) / "converted.toml"
-        described.write_text(toml_text(take, manifest), encoding="utf-8")
-        os.replace(converted, target)
-        os.replace(described, target.with_suffix(".toml"))
+            why = str(error)
+        if why:  # the build would fail on it: refused here, where the editor can ask for a new take
+            return Outcome(take.section, "refused", why)
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix, data in ((".ogg", converted.read_bytes()), (".toml", toml_text(take, manifest).encode())):
+            partial = folder / f".{take.section}{suffix}.part"  # beside its target, so the rename is atomic
+            partial.write_bytes(data)
+            os.replace(partial, target.with_suffix(suffix))
     return Outcome(take.section, "replaced" if existed else "new")
 
 
@@ -108,7 +124,7 @@ def import_recording(path: Path, conn: sqlite3.Connection, content: Path) -> lis
         if why:
             outcomes.append(Outcome(take.section, "refused", why))
             continue
-        outcome = place_take(take, audio[take.file], manifest, folder)
+        outcome = place_take(take, audio[take.file], manifest, folder, today[take.section])
         if outcome.verdict != "refused" and take.text_hash != today[take.section].text_hash:
             why = "the wording changed since it was recorded (numbers and links did not): played with a note"
             outcome = Outcome(outcome.section, outcome.verdict, why)
