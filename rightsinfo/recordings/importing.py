@@ -161,9 +161,8 @@ def import_command(ctx: click.Context, file: Path) -> None:
         line = f"{outcome.section}: {outcome.verdict}" + (f": {outcome.why}" if outcome.why else "")
         click.echo(line, err=outcome.verdict == "refused")
     refused = sum(outcome.verdict == "refused" for outcome in outcomes)
-    click.echo(
-        f"{file.name}: {len(outcomes) - refused} take(s) placed, {refused} refused. "
-        "Run `make build` to make the site play them."
-    )
+    placed = len(outcomes) - refused
+    then = " Run `make build` to make the site play them." if placed else ""
+    click.echo(f"{file.name}: {placed} take(s) placed, {refused} refused.{then}")
     if refused:
         sys.exit(1)
