@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from rightsinfo import (
         alerts,
+        audio,
         cli,
         directory,
         errors,
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         leaflets,
         sharing,
         feeds,
+        audio,
         record_page,
     )
     for blueprint_module in blueprint_modules:

@@ -254,3 +254,23 @@ def change_times(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
 def papers(conn: sqlite3.Connection, lang: str) -> list[dict]:
     """Return the words on official papers with their meaning in a language, in reading order."""
     return _rows(conn.execute("SELECT * FROM papers WHERE lang = ? ORDER BY sort_order, id", (lang,)))
+
+
+def recordings(conn: sqlite3.Connection, lang: str, kind: str | None = None) -> list[dict]:
+    """Return the recording state of every section in a language (of one kind of item, if given)."""
+    return _rows(
+        conn.execute(
+            "SELECT * FROM recordings WHERE lang = ? AND (? IS NULL OR kind = ?) ORDER BY kind, item_id",
+            (lang, kind, kind),
+        )
+    )
+
+
+def recording(conn: sqlite3.Connection, lang: str, kind: str, item_id: str, section: str) -> dict | None:
+    """Return one section's recording state, its served address where it may play."""
+    return _row(
+        conn.execute(
+            "SELECT * FROM recordings WHERE lang = ? AND kind = ? AND item_id = ? AND section = ?",
+            (lang, kind, item_id, section),
+        ).fetchone()
+    )

@@ -9,10 +9,13 @@ from rightsinfo import i18n
 from rightsinfo.bidi import isolate_html
 from rightsinfo.db import SiteNotBuilt
 
+LANGUAGE_SECOND = ("audio",)  # paths that name the language second: /audio/<lang>/…
+
 
 def language_of_path() -> i18n.Language:
-    """Return the language named by the path's first segment, English if it names none."""
-    first = request.path.lstrip("/").split("/", 1)[0]
+    """Return the language named by the path's first segment (second after /audio/), English if none."""
+    segments = request.path.lstrip("/").split("/", 2)
+    first = segments[1] if segments[0] in LANGUAGE_SECOND and len(segments) > 1 else segments[0]
     return i18n.get_language(first) or i18n.language_by_prefix()[i18n.ENGLISH]
 
 
