@@ -9,7 +9,7 @@ import pytest
 
 from rightsinfo.publish.pack import pack_urls
 from rightsinfo.recordings import texts
-from rightsinfo.serving import PERMISSIONS_POLICY
+from rightsinfo.serving import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 from rightsinfo.site import site_of
 
 RECORD_URL = "/translators/record/ps/pages/alpha/"
@@ -48,10 +48,15 @@ def test_only_the_recording_page_may_ask_for_the_microphone(client):
         assert client.get(url).headers["Permissions-Policy"] == PERMISSIONS_POLICY, url
 
 
-def test_the_recording_page_sets_no_cookie_and_keeps_the_site_policy(client):
+def test_the_recording_page_sets_no_cookie_and_may_play_only_its_own_takes(client):
     response = client.get(RECORD_URL)
     assert "Set-Cookie" not in response.headers
-    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    policy = response.headers["Content-Security-Policy"]
+    assert policy == f"{CONTENT_SECURITY_POLICY}; media-src 'self' blob:", (
+        "the site's policy, and takes in memory"
+    )
+    for url in ("/ps/alpha/", "/translators/record/ps/"):
+        assert client.get(url).headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, url
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,17 @@ from flask_babel import gettext as _
 
 from rightsinfo import db
 from rightsinfo.recordings import texts
-from rightsinfo.serving import PERMISSIONS_POLICY
+from rightsinfo.serving import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 from rightsinfo.site import connection
 from rightsinfo.templating import render_page
 
 bp = Blueprint("recorder", __name__)
 
 QUERY_PARAMETERS = ()  # these routes read nothing from the query
-# The site's policy with one change: this page's own scripts may ask for the microphone.
+# The site's policies with two changes: this page's own scripts may ask for the microphone, and Listen
+# back may play a take from the phone's memory (a blob: address, which never leaves the page).
 RECORDING_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace("microphone=()", "microphone=(self)")
+RECORDING_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; media-src 'self' blob:"
 
 
 def recordable_items(conn: sqlite3.Connection, lang: str) -> list[tuple[str, str, str, int]]:
@@ -69,4 +71,5 @@ def record(lang: str, kind: str, item_id: str):
         sections=sections,
     )
     response.headers["Permissions-Policy"] = RECORDING_PERMISSIONS_POLICY
+    response.headers["Content-Security-Policy"] = RECORDING_CONTENT_SECURITY_POLICY
     return response

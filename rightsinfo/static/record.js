@@ -132,7 +132,7 @@
     if (takeUrl) URL.revokeObjectURL(takeUrl);
     takeUrl = URL.createObjectURL(take.blob);
     playback.src = takeUrl;
-    playback.play();
+    playback.play().catch(function () { say('failed'); });
   }
 
   function move(step) {
