@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import offline_save, tagged_leaflets, weights
+from bench import offline_save, recordings, tagged_leaflets, weights
 from bench.bare import RESPONSE_FILE_ENV, save_response
 from bench.budgets import (
     FIRST_VISIT_MAX_BR_BYTES,
@@ -367,6 +367,8 @@ def main() -> None:
         measure_wsgi_cost(table, app)
         print("measuring offline saves over slow links in Chromium …", file=sys.stderr)
         offline_save.report(table, instance, SAVE_RUNS)
+        print("measuring recorded voices: sizes, and first sound on 2G in Chromium …", file=sys.stderr)
+        recordings.report(table, scratch)
         print("measuring leaflets (this takes a few minutes) …", file=sys.stderr)
         measure_leaflets(table, app, instance, scratch)
         tagged_leaflets.run(table, instance, PROJECT_DIR)
@@ -382,6 +384,7 @@ def main() -> None:
         "weights",
         "offline_packs",
         "offline_save",
+        "recordings",
         "leaflets",
         "leaflets_tagged",
         "search",

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request
 
-from rightsinfo import db
+from rightsinfo import db, i18n
 from rightsinfo.config import AUDIO_DIR_NAME
+from rightsinfo.recordings.states import REWORDED
 from rightsinfo.serving import immutable_file
 from rightsinfo.site import connection
 
@@ -36,3 +37,23 @@ def recording(lang: str, kind: str, item_id: str, name: str):
     except FileNotFoundError:
         abort(404)
     return immutable_file(body, AUDIO_MIMETYPE)
+
+
+def playable_recordings(kind: str, item_id: str | None = None) -> dict[str, list]:
+    """Return what listen.js may play on a page: section (a card's id for cards) → [address, reworded].
+
+    Only current and reworded recordings have an address; an outdated one is left out, so the page's
+    own voice (or nothing) reads that section instead.
+    """
+    rows = db.recordings(connection(), i18n.current_language().prefix, kind)
+    return {
+        (row["section"] if item_id else row["item_id"]): [row["url"], row["state"] == REWORDED]
+        for row in rows
+        if row["url"] and (item_id is None or row["item_id"] == item_id)
+    }
+
+
+@bp.app_context_processor
+def recordings_context() -> dict:
+    """Give templates the recordings they may play (a function: pages without any pay nothing)."""
+    return {"playable_recordings": playable_recordings}

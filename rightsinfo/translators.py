@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g
 
 from rightsinfo import clock, db, i18n
+from rightsinfo.recordings.status import recording_status
 from rightsinfo.site import connection
 from rightsinfo.templating import render_page
 from rightsinfo.translation.progress import LanguageStatus, diff_hint, with_review_due
@@ -28,6 +29,11 @@ def status_page():
         for prefix, item in progress.items()
     ]
     # The page cache keeps it for one build on one day: review due depends on the date.
+    recordings = {prefix: recording_status(connection(), prefix) for prefix in progress}
     return render_page(
-        "translators.html", rows=rows, diff_hint=diff_hint, glossary_problems=stored["glossary_problems"]
+        "translators.html",
+        rows=rows,
+        diff_hint=diff_hint,
+        glossary_problems=stored["glossary_problems"],
+        recordings=recordings,
     )

@@ -6,37 +6,14 @@ the site ships.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
+import sqlite3
 from pathlib import Path
 
+from bench.recordings import speak_ogg
+from rightsinfo.build import build_site
+from rightsinfo.config import DATABASE_NAME
+from rightsinfo.recordings import texts
 from rightsinfo.recordings.texts import SectionText
-
-STORED_FORMAT = ["-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "24k"]  # mono Opus, 24 kbit/s
-ESPEAK_VOICE_OF = {"ps": "fa", "prs": "fa", "ar": "ar", "ur": "ur", "tr": "tr", "en": "en"}
-
-
-def speak_ogg(text: str, target: Path, lang: str = "ps", extra: list[str] | None = None) -> Path:
-    """Write ``text`` spoken by espeak-ng as Ogg Opus at ``target``; ``extra`` ffmpeg options bend it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        wav = Path(folder) / "speech.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", ESPEAK_VOICE_OF[lang], "-s", "200", "-w", str(wav), text], check=True
-        )
-        command = [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(wav),
-            *STORED_FORMAT,
-            *(extra or []),
-            str(target),
-        ]
-        subprocess.run(command, check=True)
-    return target
 
 
 def sidecar_text(text_hash: str, facts_hash: str, recorded: str = "2026-12-07") -> str:
@@ -54,3 +31,19 @@ def add_recording(
         sidecar_text(section.text_hash, section.facts_hash), encoding="utf-8"
     )
     return audio
+
+
+def recorded_app(site_dirs: dict[str, Path]):
+    """Build the fixture site with the Pashto page 'alpha' recorded (its intro current, its next section
+    made when the text said 193 instead of 192) and return an app on it."""
+    from conftest import make_app
+
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    conn = sqlite3.connect(site_dirs["instance"] / DATABASE_NAME)
+    conn.row_factory = sqlite3.Row
+    intro, second, *_rest = texts.sections(conn, "ps", "pages", "alpha")
+    add_recording(site_dirs["content"], "ps", "pages", "alpha", intro)
+    older = SectionText(second.key, second.text.replace("192", "193"), second.links)
+    add_recording(site_dirs["content"], "ps", "pages", "alpha", older)
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    return make_app(site_dirs)

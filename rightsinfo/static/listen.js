@@ -11,13 +11,21 @@
    aria-current="true". Phone numbers (tel: links) are read digit by digit. On right-to-left pages
    Latin words (names such as UNHCR, Serbian terms) are read by an English voice when the phone has
    one and skipped when it has none: a Pashto or Urdu voice spells them letter by letter or garbles
-   them. Text marked as another language (Serbian sentences on the cards) is never read. */
+   them. Text marked as another language (Serbian sentences on the cards) is never read.
+
+   Where a volunteer recorded a section (data-recordings on the control: the section's key, the
+   title and introduction being "intro", each h2 by its id, each card by its id → [address,
+   reworded]), that recording plays instead of the phone's voice, through one <audio> element, at
+   the chosen speed (0.75–1.25). A reworded recording plays with its note. With recordings the
+   control shows even on a phone without a voice, and then reads only the recorded sections. */
 (function () {
   'use strict';
   var control = document.querySelector('[data-read-aloud]');
   var root = control && control.nextElementSibling; // the article (or the cards) it reads
-  var synth = window.speechSynthesis;
-  if (!control || !root || !synth || !window.SpeechSynthesisUtterance) return;
+  var synth = window.speechSynthesis && window.SpeechSynthesisUtterance ? window.speechSynthesis : null;
+  var recordings = control ? JSON.parse(control.getAttribute('data-recordings') || '{}') : {};
+  var recorded = Object.keys(recordings).length > 0;
+  if (!control || !root || (!synth && !recorded)) return;
 
   var pageLang = document.documentElement.lang || 'en';
   var pagePrimary = primaryOf(pageLang);
@@ -29,6 +37,8 @@
     stop: control.querySelector('[data-read-stop]')
   };
   var note = control.querySelector('[data-read-note]');
+  var player = control.querySelector('[data-read-audio]');
+  var speed = control.querySelector('[data-read-speed]');
   var LATIN_WORD = "[A-Za-z\\u00C0-\\u024F][A-Za-z\\u00C0-\\u024F0-9'\\u2019.&/-]*";
   // A run of Latin words, with the brackets around it ("(asylum)"), which are not read either way.
   var LATIN_RUN = new RegExp('\\(?(' + LATIN_WORD + '(?:[ ]+' + LATIN_WORD + ')*)\\)?', 'g');
@@ -38,6 +48,7 @@
   var voice = null; // { main: SpeechSynthesisVoice, fallback: bool }
   var englishVoice = null;
   var plan = [];
+  var sectionBoxes = null;
   var sectionIndex = 0;
   var chunkIndex = 0;
   var run = 0; // bumped on every start and stop, so events of a cancelled utterance are ignored
@@ -74,14 +85,29 @@
   }
 
   function refreshVoices() {
-    var voices = Array.prototype.slice.call(synth.getVoices() || []);
+    var voices = synth ? Array.prototype.slice.call(synth.getVoices() || []) : [];
     voice = chooseVoice(voices);
     englishVoice = pagePrimary === 'en' ? null : best(voices, function (v) { return primaryOf(v.lang) === 'en'; });
-    if (!voice && state !== 'idle') stop();
-    control.hidden = !voice;
-    var fallbackNote = voice && voice.fallback ? control.getAttribute('data-fallback-note') : '';
-    note.textContent = fallbackNote || '';
-    note.hidden = !fallbackNote;
+    if (!voice && !recorded && state !== 'idle') stop();
+    control.hidden = !voice && !recorded;
+    if (state === 'idle') plan = []; // made again with the voices there are now
+    showNote(false);
+  }
+
+  /* Show the reworded recording's note while one plays, else the fallback voice's note if any. */
+  function showNote(reworded) {
+    var text = reworded ? control.getAttribute('data-reworded-note')
+      : (voice && voice.fallback ? control.getAttribute('data-fallback-note') : '');
+    note.textContent = text || '';
+    note.hidden = !text;
+  }
+
+  /* Return a section's recording key: a card's (or section's) id, an h2's id, or "intro" for the first. */
+  function keyOf(element, index) {
+    if (element.tagName === 'SECTION') return element.id;
+    var first = element.firstElementChild;
+    if (first && first.tagName === 'H2') return first.id;
+    return index === 0 ? 'intro' : '';
   }
 
   /* Split the root into sections: each <section> alone; otherwise a new one at each h2. */
@@ -182,11 +208,13 @@
   }
 
   function makePlan() {
-    return sections().map(function (section) {
+    sectionBoxes = sectionBoxes || sections(); // wrapped once: a second wrapping would nest them
+    return sectionBoxes.map(function (section, index) {
       var chunks = [];
-      pieces(section).forEach(function (block) { chunks = chunks.concat(chunksOf(block)); });
-      return { element: section, chunks: chunks };
-    }).filter(function (section) { return section.chunks.length; });
+      if (voice) pieces(section).forEach(function (block) { chunks = chunks.concat(chunksOf(block)); });
+      var recording = recordings[keyOf(section, index)] || null;
+      return { element: section, chunks: chunks, recording: recording };
+    }).filter(function (section) { return section.chunks.length || section.recording; });
   }
 
   function mark(index) {
@@ -209,18 +237,43 @@
     if (hadFocus) ({ idle: buttons.start, playing: buttons.pause, paused: buttons.resume })[next].focus();
   }
 
+  function rate() {
+    return speed ? Number(speed.value) || 1 : 1;
+  }
+
+  /* Play a section's recording whole, then go on with the next section. */
+  function playRecording(myRun) {
+    var recording = plan[sectionIndex].recording;
+    showNote(Boolean(recording[1]));
+    player.onended = function () {
+      if (myRun !== run) return;
+      sectionIndex += 1;
+      chunkIndex = 0;
+      speakNext(myRun);
+    };
+    player.onerror = player.onended;
+    player.src = recording[0];
+    player.playbackRate = rate();
+    var playing = player.play();
+    if (playing && playing.catch) playing.catch(function () {});
+  }
+
   function speakNext(myRun) {
     if (myRun !== run) return;
-    while (sectionIndex < plan.length && chunkIndex >= plan[sectionIndex].chunks.length) {
+    while (sectionIndex < plan.length && !plan[sectionIndex].recording &&
+           chunkIndex >= plan[sectionIndex].chunks.length) {
       sectionIndex += 1;
       chunkIndex = 0;
     }
     if (sectionIndex >= plan.length) return stop();
     mark(sectionIndex);
+    if (plan[sectionIndex].recording) return playRecording(myRun);
+    showNote(false);
     var chunk = plan[sectionIndex].chunks[chunkIndex];
     var utterance = new SpeechSynthesisUtterance(chunk.text);
     utterance.lang = chunk.lang;
     utterance.voice = chunk.voice;
+    utterance.rate = rate();
     function next() {
       if (myRun !== run) return;
       chunkIndex += 1;
@@ -234,12 +287,20 @@
     synth.speak(utterance);
   }
 
+  function silence() {
+    if (synth) synth.cancel();
+    if (player) {
+      player.onended = player.onerror = null;
+      player.pause();
+    }
+  }
+
   function start() {
-    if (!voice) return;
+    if (!voice && !recorded) return;
     run += 1;
-    synth.cancel();
+    silence();
     if (!plan.length) plan = makePlan();
-    if (!plan.length) return; // nothing here in a language this phone can speak
+    if (!plan.length) return; // nothing here recorded or in a language this phone can speak
     sectionIndex = 0;
     chunkIndex = 0;
     show('playing');
@@ -248,25 +309,34 @@
 
   function stop() {
     run += 1;
-    synth.cancel();
+    silence();
     mark(-1);
+    showNote(false);
     show('idle');
+  }
+
+  function onRecording() {
+    return player && plan[sectionIndex] && plan[sectionIndex].recording;
   }
 
   buttons.start.addEventListener('click', start);
   buttons.pause.addEventListener('click', function () {
-    synth.pause();
+    if (onRecording()) player.pause();
+    else synth.pause();
     show('paused');
   });
   buttons.resume.addEventListener('click', function () {
-    synth.resume();
+    if (onRecording()) player.play();
+    else synth.resume();
     show('playing');
   });
+  if (speed) speed.addEventListener('change', function () { if (player) player.playbackRate = rate(); });
   buttons.stop.addEventListener('click', stop);
   // Browsers go on speaking after the reader leaves the page.
   window.addEventListener('pagehide', function () { if (state !== 'idle') stop(); });
 
   refreshVoices();
+  if (!synth) return;
   if (synth.addEventListener) synth.addEventListener('voiceschanged', refreshVoices);
   else synth.onvoiceschanged = refreshVoices;
 })();

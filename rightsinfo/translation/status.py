@@ -9,6 +9,7 @@ translator sees the effect of an edit at once; what counts as outdated is decide
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,9 +21,11 @@ from flask.cli import AppGroup
 from rightsinfo import clock
 from rightsinfo.build import compile_catalogues, page_rows
 from rightsinfo.content import ContentError, Page, read_content
+from rightsinfo.db import SiteNotBuilt
 from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import render_markdown
-from rightsinfo.site import content_dir, translations_dir
+from rightsinfo.recordings.status import recording_status, status_lines
+from rightsinfo.site import connection, content_dir, translations_dir
 from rightsinfo.translation import glossary, history
 from rightsinfo.translation.new_language import new_language_command
 from rightsinfo.translation.progress import (
@@ -50,6 +53,14 @@ def current_status() -> dict[str, LanguageStatus]:
     progress = translation_progress(read_content(content_dir()), translations_dir())
     with_review_due(progress, clock.today(), current_app.config["REVIEW_DUE_AFTER_DAYS"])
     return progress
+
+
+def built_connection() -> sqlite3.Connection | None:
+    """Return the built database, for what only a build knows (recordings' states); None before a build."""
+    try:
+        return connection()
+    except SiteNotBuilt:
+        return None
 
 
 @dataclass
@@ -111,8 +122,11 @@ def check_translations(content_root: Path, translations_root: Path, scratch: Pat
 def status_command(as_json: bool) -> None:
     """Print interface strings and pages translated, outdated, missing and due for review, per language."""
     status = current_status()
+    recordings = built_connection()
     if as_json:
         data = {"languages": {prefix: asdict(item) for prefix, item in status.items()}}
+        if recordings is not None:
+            data["recordings"] = {prefix: recording_status(recordings, prefix) for prefix in status}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(
@@ -134,6 +148,8 @@ def status_command(as_json: bool) -> None:
             click.echo(f"      missing:  content/pages/{slug}/{prefix}.md")
         for slug in pages["review_due"]:
             click.echo(f"      review due: content/pages/{slug}/{prefix}.md")
+        if recordings is not None:
+            click.echo("\n".join(status_lines(recording_status(recordings, prefix))))
 
 
 @translations_cli.command("check")

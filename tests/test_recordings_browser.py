@@ -1,0 +1,103 @@
+"""Recorded voices in Debian's Chromium: a Pashto page plays its recordings section by section.
+
+Fixture recordings are spoken by espeak-ng into a temporary copy of the real content (test data only).
+The phone has no voice here (Chromium on a test machine has none), so only the recordings can read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from browser import Server, build, copy_real_site, wait_for
+from recording_fixtures import add_recording
+
+from rightsinfo.config import DATABASE_NAME
+from rightsinfo.recordings import texts
+from rightsinfo.recordings.texts import SectionText
+
+pytestmark = pytest.mark.browser
+
+WAIT_SECONDS = 20.0
+PAGE = "/ps/asylum/"
+PLAYER = "document.querySelector('[data-read-audio]')"
+CURRENT_ID = """(() => { const box = document.querySelector('[aria-current="true"].read-aloud-current');
+  if (!box) return null; const h = box.querySelector('h2'); return h ? h.id : 'intro'; })()"""
+PLAYING = f"(() => {{ const a = {PLAYER}; return a && !a.paused && a.currentTime > 0 ? a.src : null; }})()"
+STOPPED = "!document.querySelector('[data-read-start]').hidden"
+NOTE = "(n => n.hidden ? '' : n.textContent)(document.querySelector('[data-read-note]'))"
+TO_THE_END = f"(() => {{ const a = {PLAYER}; a.currentTime = Math.max(0, a.duration - 0.2); }})()"
+
+
+def sections_of(dirs, lang: str, slug: str) -> dict[str, SectionText]:
+    """Return a built page's sections by key."""
+    conn = sqlite3.connect(dirs.instance / DATABASE_NAME)
+    conn.row_factory = sqlite3.Row
+    return {section.key: section for section in texts.sections(conn, lang, "pages", slug)}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real site with the Pashto asylum page recorded: current, reworded, outdated (a number), current."""
+    dirs = copy_real_site(tmp_path_factory.mktemp("voices"))
+    build(dirs)
+    found = sections_of(dirs, "ps", "asylum")
+    record = lambda section: add_recording(dirs.content, "ps", "pages", "asylum", section)  # noqa: E731
+    record(found["intro"])
+    reworded = found["whom-do-i-tell"]
+    record(SectionText(reworded.key, reworded.text + " ښه", reworded.links))
+    outdated = found["what-happens-next"]
+    older = SectionText(outdated.key, outdated.text.replace("72", "48").replace("۷۲", "۴۸"), outdated.links)
+    assert older.facts_hash != outdated.facts_hash  # it said 48 hours when it was recorded
+    record(older)
+    record(found["i-am-under-18-and-alone"])
+    build(dirs)
+    with Server(dirs) as server:
+        yield server
+
+
+def played_through(page) -> tuple[list[str], list[str]]:
+    """Start Listen and let each recording run to its end; return the sections marked and notes shown."""
+    page.click("[data-read-start]")
+    marked, notes = [], []
+    while True:
+        src = wait_for(page, f"{PLAYING} || ({STOPPED} ? 'done' : null)", WAIT_SECONDS, "playing or done")
+        if src == "done":
+            return marked, notes
+        marked.append(page.evaluate(CURRENT_ID))
+        notes.append(page.evaluate(NOTE))
+        assert page.evaluate(f"{PLAYER}.currentTime") > 0  # it advances: real sound, not a stand-in
+        page.evaluate(TO_THE_END)
+        wait_for(page, f"{PLAYER}.src !== {src!r} || {STOPPED}", WAIT_SECONDS, "the next section")
+
+
+def test_a_pashto_page_plays_its_recordings_section_by_section(site, chromium):
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(site.base_url + PAGE)
+    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
+    marked, notes = played_through(page)
+    # The recording of an older number ("what-happens-next") is never played: its section is skipped.
+    assert marked == ["intro", "whom-do-i-tell", "i-am-under-18-and-alone"]
+    assert notes[0] == "" and notes[1] != "" and notes[2] == ""  # the reworded one says it may be older
+    assert (
+        page.evaluate("document.querySelectorAll('.read-aloud-current, .read-section[aria-current]').length")
+        == 0
+    )
+    context.close()
+
+
+def test_the_speed_control_is_labelled_and_changes_the_rate(site, chromium):
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(site.base_url + PAGE)
+    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
+    page.get_by_label(
+        page.evaluate("document.querySelector('label[for=read-speed]').textContent")
+    ).select_option("1.25")
+    page.click("[data-read-start]")
+    wait_for(page, PLAYING, WAIT_SECONDS, "a recording playing")
+    assert page.evaluate(f"{PLAYER}.playbackRate") == 1.25
+    height = page.evaluate("document.querySelector('[data-read-speed]').getBoundingClientRect().height")
+    assert height >= 48
+    context.close()
