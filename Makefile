@@ -6,7 +6,7 @@ PORT ?= 8000
 FLASK := $(BIN)/flask --app rightsinfo
 
 .PHONY: run test build publish lint format bench load lock port-free extract update-catalogues status check clean system-run \
-	system-test diff mark-current mark-reviewed mark-fact-checked mark-minor glossary new-language
+	system-test diff mark-current mark-reviewed mark-fact-checked mark-minor glossary new-language import-recording
 
 # Debian packages come from one list, system-packages.txt: as root they are installed, otherwise the
 # check stops at once and prints the one command that installs them.
@@ -128,6 +128,11 @@ mark-fact-checked: $(VENV)/.installed-run
 mark-minor: $(VENV)/.installed-run
 	$(call need,PAGE,make mark-minor PAGE=asylum)
 	$(FLASK) translations mark-minor '$(PAGE)'
+
+## import-recording: place a volunteer's recording file in content/recordings/ (make import-recording FILE=rightsinfo-recording-….zip)
+import-recording: $(VENV)/.installed-run
+	$(call need,FILE,make import-recording FILE=rightsinfo-recording-ps-pages-asylum-20261207.zip)
+	$(FLASK) audio import '$(FILE)'
 
 ## new-language: add a language (one entry in translations/languages.toml, its catalogue, glossary and page stubs)
 new-language: $(VENV)/.installed-run

@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         templating,
         translators,
     )
+    from rightsinfo.recordings import record_page
 
     i18n.init_app(app)
     templating.init_app(app)
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         sharing,
         feeds,
         audio,
+        record_page,
     )
     for blueprint_module in blueprint_modules:
         app.register_blueprint(blueprint_module.bp)

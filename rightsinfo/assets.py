@@ -15,6 +15,10 @@ from rightsinfo.serving import Entry, make_entry
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
+# Third-party scripts a page loads, kept unchanged in ``vendor/`` with their licence: served name → file.
+BROWSER_VENDOR = {"fflate.js": PACKAGE_DIR / "vendor" / "fflate" / "fflate.js"}
+# Scripts only volunteers' recording page loads: no reader needs them, so no offline pack carries them.
+VOLUNTEERS_ONLY = frozenset({"record.js", "fflate.js"})
 IMMUTABLE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -53,8 +57,10 @@ class Assets:
         self.urls: dict[str, str] = {}
         self.entries: dict[str, Entry] = {}
         digest = hashlib.sha256()
-        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-            relative = path.relative_to(static_dir).as_posix()
+        files = {
+            path.relative_to(static_dir).as_posix(): path for path in static_dir.rglob("*") if path.is_file()
+        }
+        for relative, path in sorted({**files, **BROWSER_VENDOR}.items()):
             data = path.read_bytes()
             digest.update(relative.encode() + data)
             url = "/static/" + fingerprinted_name(relative, data)

@@ -21,6 +21,7 @@ from rightsinfo.publish.export import export_command
 from rightsinfo.publish.leaflets import prerender_leaflets
 from rightsinfo.publish.pack import write_packs
 from rightsinfo.publish.zim.book import zim_command
+from rightsinfo.recordings.importing import audio_cli
 from rightsinfo.site import content_dir, translations_dir
 from rightsinfo.translation.status import translations_cli
 
@@ -73,5 +74,12 @@ def echo_prerender(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (build_command, leaflets_command, translations_cli, export_command, zim_command):
+    for command in (
+        build_command,
+        leaflets_command,
+        translations_cli,
+        export_command,
+        zim_command,
+        audio_cli,
+    ):
         app.cli.add_command(command)

@@ -100,8 +100,11 @@ class Server(Gunicorn):
         self.dirs = dirs
 
 
-def launch_chromium(playwright):
-    """Launch Debian's Chromium headless, failing (never skipping) with a clear message if it is missing."""
+def launch_chromium(playwright, extra_args: tuple[str, ...] = ()):
+    """Launch Debian's Chromium headless, failing (never skipping) with a clear message if it is missing.
+
+    ``extra_args`` are further switches, such as a fake microphone for the recording page's test.
+    """
     if not CHROMIUM_PATH.exists():
         pytest.fail(
             f"{CHROMIUM_PATH} is missing: the browser tests need Debian's chromium "
@@ -109,7 +112,8 @@ def launch_chromium(playwright):
             "so CI never passes without them.",
             pytrace=False,
         )
-    return playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS, headless=True)
+    args = [*CHROMIUM_ARGS, *extra_args]
+    return playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=args, headless=True)
 
 
 def wait_for(page, expression: str, timeout_seconds: float, what: str):

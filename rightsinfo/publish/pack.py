@@ -21,7 +21,7 @@ import zstandard
 from flask import Flask, url_for
 
 from rightsinfo import db, i18n
-from rightsinfo.assets import code_version
+from rightsinfo.assets import VOLUNTEERS_ONLY, code_version
 from rightsinfo.config import PACKS_DIR_NAME
 from rightsinfo.publish.crawl import Fetched, fetch_exactly, in_fresh_context
 from rightsinfo.site import connection, current_site
@@ -79,7 +79,8 @@ def pack_urls(lang: str) -> list[str]:
     assets = current_site().assets
     # PNG icons are only for installing the app (the browser fetches them then), and the print page
     # only leads to PDFs that need the network: leaving both out keeps the pack within its budget.
-    urls += [assets.url(name) for name in sorted(assets.urls) if name.endswith((".css", ".js", ".svg"))]
+    readers = [name for name in sorted(assets.urls) if name not in VOLUNTEERS_ONLY]
+    urls += [assets.url(name) for name in readers if name.endswith((".css", ".js", ".svg"))]
     return urls
 
 

@@ -1,0 +1,232 @@
+"""A volunteer records a Pashto page in Chromium, an editor imports the file, and the build plays it.
+
+Chromium's fake microphone plays speech made by espeak-ng (Persian, as espeak-ng has no Pashto voice;
+test data only) into the recording page of a temporary copy of the real site. The test presses the
+page's own buttons, takes the file it offers, runs ``flask --app rightsinfo audio import`` on it as an
+editor would, builds, and reads the ``recordings`` rows. Once loaded, the page is taken offline: it
+must record and make the file without a single request.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import zipfile
+
+import pytest
+from browser import BIN_DIR, PROJECT_DIR, RequestLog, Server, build, copy_real_site, launch_chromium, wait_for
+from recording_files import spoken_wav
+
+from rightsinfo.config import DATABASE_NAME
+from rightsinfo.recordings.states import expected_seconds
+
+pytestmark = pytest.mark.browser
+
+LANG, KIND, ITEM = "ps", "pages", "emergency"  # a Pashto page whose first two sections are short
+RECORD_URL = f"/translators/record/{LANG}/{KIND}/{ITEM}/"
+WAIT_SECONDS = 20.0
+SPEECH = "سلام. اگر به کمک فوری نیاز دارید، به پولیس زنگ بزنید. شماره یکصد و نود و دو است. " * 3
+# Long enough for the build's shortest plausible reading of each section, well short of its longest.
+RECORD_FRACTION_OF_EXPECTED = 0.55
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real site in a temporary copy, built and served by gunicorn."""
+    dirs = copy_real_site(tmp_path_factory.mktemp("recorder"))
+    build(dirs)
+    with Server(dirs) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def microphone_chromium(tmp_path_factory):
+    """Chromium whose microphone is a WAV file of speech, allowed without asking."""
+    from playwright.sync_api import sync_playwright
+
+    wav = spoken_wav(tmp_path_factory.mktemp("microphone") / "speech.wav", SPEECH)
+    fake_microphone = (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    )
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, fake_microphone)
+        yield browser
+        browser.close()
+
+
+def state(page) -> str:
+    """Return the recorder's state, as the page shows it."""
+    return page.get_attribute("[data-state]", "data-state") or ""
+
+
+def record_section(page, seconds: float) -> None:
+    """Press Record, let the microphone speak for ``seconds``, press Stop, and wait for the take."""
+    page.click("[data-action=record]")
+    wait_for(
+        page,
+        "document.querySelector('[data-state]').dataset.state === 'recording'",
+        WAIT_SECONDS,
+        "recording",
+    )
+    page.wait_for_timeout(seconds * 1000)
+    heard = page.evaluate("Number(document.querySelector('[data-level]').value)")
+    page.click("[data-action=stop]")
+    wait_for(
+        page, "document.querySelector('[data-state]').dataset.state === 'recorded'", WAIT_SECONDS, "a take"
+    )
+    assert heard > 0, "the level meter never moved while the microphone spoke"
+
+
+def section_lengths(page) -> list[tuple[str, int]]:
+    """Return each section's key and the length of its text, as the page carries them."""
+    return page.evaluate(
+        """Array.from(document.querySelectorAll('[data-section]'))
+          .map((s) => [s.dataset.section, s.querySelector('.record-text').textContent.trim().length])"""
+    )
+
+
+def test_record_two_sections_offline_import_them_and_the_build_marks_them_current(
+    site, microphone_chromium, tmp_path
+):
+    context = microphone_chromium.new_context(service_workers="block", accept_downloads=True)
+    context.grant_permissions(["microphone"], origin=site.base_url)
+    requests = RequestLog(context)
+    page = context.new_page()
+    page.goto(site.base_url + RECORD_URL)
+    page.wait_for_load_state("load")
+    wait_for(
+        page, "document.querySelector('[data-state]').dataset.state === 'ready'", WAIT_SECONDS, "the recorder"
+    )
+    loaded = len(requests.urls)
+    context.set_offline(True)  # everything the page needs came with it
+
+    (first, first_chars), (second, second_chars) = section_lengths(page)[:2]
+    assert page.is_visible(f"[data-section='{first}']") and not page.is_visible(f"[data-section='{second}']")
+    record_section(page, RECORD_FRACTION_OF_EXPECTED * expected_seconds("x" * first_chars))
+    page.evaluate(
+        "window.__played = false; document.querySelector('[data-playback]')"
+        ".addEventListener('playing', () => { window.__played = true; })"
+    )
+    page.click("[data-action=listen]")
+    wait_for(page, "window.__played", WAIT_SECONDS, "the take playing back")
+    page.click("[data-action=next]")
+    assert page.is_visible(f"[data-section='{second}']") and not page.is_visible(f"[data-section='{first}']")
+    record_section(page, RECORD_FRACTION_OF_EXPECTED * expected_seconds("x" * second_chars))
+    page.click("[data-action=make]")
+    wait_for(page, "!document.querySelector('[data-download]').hidden", WAIT_SECONDS, "the file to send")
+    with page.expect_download() as download:
+        page.click("[data-download]")
+    sent = tmp_path / download.value.suggested_filename
+    download.value.save_as(sent)
+    network = [
+        url for url in requests.urls[loaded:] if not url.startswith("blob:")
+    ]  # blob: is the phone's memory
+    assert network == [], "the page asked the network for something after it loaded"
+    context.close()
+
+    assert sent.name.startswith(f"rightsinfo-recording-{LANG}-{KIND}-{ITEM}-") and sent.suffix == ".zip"
+    with zipfile.ZipFile(sent) as archive:
+        assert sorted(archive.namelist()) == sorted(["manifest.json", f"{first}.webm", f"{second}.webm"])
+
+    dirs = site.dirs
+    result = subprocess.run(
+        [str(BIN_DIR / "flask"), "--app", "rightsinfo", "audio", "import", str(sent)],
+        cwd=PROJECT_DIR,
+        env=dirs.environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{first}: new" in result.stdout and f"{second}: new" in result.stdout, result.stdout
+    placed = dirs.content / "recordings" / LANG / KIND / ITEM
+    assert sorted(path.name for path in placed.iterdir()) == sorted(
+        f"{key}.{suffix}" for key in (first, second) for suffix in ("ogg", "toml")
+    )
+
+    build(dirs)
+    with sqlite3.connect(dirs.instance / DATABASE_NAME) as conn:
+        rows = conn.execute(
+            "SELECT section, state, url FROM recordings WHERE lang = ? AND kind = ? AND item_id = ?",
+            (LANG, KIND, ITEM),
+        ).fetchall()
+    states = {section: state for section, state, _url in rows}
+    assert (states[first], states[second]) == ("current", "current"), states
+    assert {state for key, state in states.items() if key not in (first, second)} == {"missing"}
+    for section, _state, url in rows:
+        if section in (first, second):
+            assert served_ogg(site.base_url + url)[:4] == b"OggS", url
+
+
+def served_ogg(url: str) -> bytes:
+    """Return the start of a recording as the running server serves it, once it has read the new build."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            request = urllib.request.Request(url, headers={"Range": "bytes=0-99"})
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 206 and response.headers["Content-Type"].startswith("audio/ogg")
+                return response.read()
+        except urllib.error.HTTPError as error:  # 404 until the worker sees the new build
+            if error.code != 404 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_a_refused_microphone_says_so_in_the_volunteers_language(site, microphone_chromium):
+    context = microphone_chromium.new_context(service_workers="block")
+    # The volunteer taps "Block" when the phone asks (the fake microphone would allow it).
+    context.add_init_script(
+        script="navigator.mediaDevices.getUserMedia = () => "
+        "Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+    )
+    page = context.new_page()
+    page.goto(site.base_url + RECORD_URL)
+    wait_for(
+        page, "document.querySelector('[data-state]').dataset.state === 'ready'", WAIT_SECONDS, "the recorder"
+    )
+    page.click("[data-action=record]")
+    shown = wait_for(
+        page,
+        "document.querySelector('[data-state]').dataset.state === 'refused'"
+        " && document.querySelector('[data-state]').textContent",
+        WAIT_SECONDS,
+        "the microphone error",
+    )
+    assert shown == page.evaluate("document.querySelector('[data-recorder]').dataset.msgRefused")
+    assert "microphone" not in shown.lower(), "the Pashto draft, not the English message"
+    assert page.is_visible("[data-action=record]"), "the volunteer can try again"
+    context.close()
+
+
+def test_without_mediarecorder_the_page_says_the_browser_cannot_record(site, microphone_chromium):
+    context = microphone_chromium.new_context(service_workers="block")
+    context.add_init_script(script="delete window.MediaRecorder;")
+    page = context.new_page()
+    page.goto(site.base_url + RECORD_URL)
+    wait_for(page, "document.querySelector('[data-state]').dataset.state", WAIT_SECONDS, "a state")
+    assert state(page) == "unsupported"
+    assert page.is_disabled("[data-action=record]")
+    context.close()
+
+
+def test_the_recording_page_fits_a_320_pixel_phone_with_48_pixel_buttons(site, microphone_chromium):
+    context = microphone_chromium.new_context(service_workers="block", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site.base_url + RECORD_URL)
+    wait_for(
+        page, "document.querySelector('[data-state]').dataset.state === 'ready'", WAIT_SECONDS, "the recorder"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "wider than the phone"
+    sizes = page.evaluate(
+        """Array.from(document.querySelectorAll('.record-controls button'))
+          .filter((b) => !b.hidden).map((b) => [b.textContent, b.getBoundingClientRect().height])"""
+    )
+    assert sizes and all(height >= 48 for _label, height in sizes), sizes
+    assert page.get_attribute("html", "dir") == "rtl"
+    context.close()
