@@ -531,6 +531,40 @@ def test_a_pack_with_nothing_ticked_shows_the_form_with_a_friendly_message(clien
     assert 'action="/ps/print/pack.pdf"' in body
 
 
+def chosen_in_form(body: str) -> dict[str, str]:
+    """Return the second language, size and script the print form shows as chosen."""
+    options = re.findall(r'<option value="([a-z]*)"( selected)?', body)
+    selected = [value for value, mark in options if mark]
+    checked = dict(re.findall(r'<input type="radio" name="(\w+)" value="(\w+)" id="[\w-]+" checked>', body))
+    assert len(selected) == 1 and len(checked) == 2, (selected, checked)
+    return {"with": selected[0], **checked}
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [
+        ("with=ur&size=a4&script=naskh", {"with": "ur", "size": "a4", "script": "naskh"}),
+        ("with=en&size=A4&script=naskh", {"with": "en", "size": "a4", "script": "naskh"}),
+        ("size=a5", {"with": "", "size": "a5", "script": "nastaliq"}),
+    ],
+)
+def test_a_pack_with_nothing_ticked_keeps_the_readers_choices(client, query, chosen):
+    response = client.get(f"/ps/print/pack.pdf?{query}")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert 'role="alert"' in body
+    assert chosen_in_form(body) == chosen
+    assert 'name="topics" value="alpha" id="topic-alpha">' in body, "no topic ticked that was not"
+
+
+def test_the_print_page_starts_with_a5_nastaliq_and_no_second_language(client):
+    assert chosen_in_form(client.get("/ps/print/").get_data(as_text=True)) == {
+        "with": "",
+        "size": "a5",
+        "script": "nastaliq",
+    }
+
+
 def test_leaflet_date_sentences_are_apart_and_in_both_languages_of_a_bilingual_leaflet(client, tmp_path):
     text = pdf_text(get_pdf(client, "/en/alpha/leaflet.pdf"), tmp_path)
     assert re.search(r"Based on sources up to \S+ \S+ \S+\. Checked against its sources", text), text
