@@ -53,13 +53,16 @@ def site_for(gunicorn_port: int, http_port: int, https_port: int, scratch: Path)
 
 
 def main_conf(scratch: Path) -> str:
-    """Return a whole nginx configuration that includes the site, as Debian's nginx.conf does."""
+    """Return a whole nginx configuration that includes the site as Debian's nginx.conf does, http-wide
+    settings included, so a site that needs its own (types, gzip, logs) must say so itself."""
     temp_paths = "\n".join(f"    {kind}_temp_path {scratch}/{kind};" for kind in
                            ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
     return (
         f"user {pwd.getpwuid(os.geteuid()).pw_name};\nworker_processes 1;\npid {scratch}/nginx.pid;\n"
         f"error_log {scratch}/error.log;\nevents {{}}\n"
-        f"http {{\n{temp_paths}\n    include {scratch}/site.conf;\n}}\n"
+        f"http {{\n{temp_paths}\n    include /etc/nginx/mime.types;\n"
+        f"    default_type application/octet-stream;\n    access_log {scratch}/main-access.log;\n"
+        f"    gzip on;\n    include {scratch}/site.conf;\n}}\n"
     )
 
 

@@ -1,5 +1,6 @@
 """Static export: the whole site as files, byte for byte what the app serves, the same every time, with
-no broken link; served by nginx with deploy/nginx.conf exactly as the app serves it; and, in Chromium,
+no broken link; served by nginx with the site deploy/static/nginx-site.conf, included in a main
+configuration like Debian's, exactly as the app serves it; and, in Chromium,
 a reader opens /ps/ on that static server, the phone saves the language, the server goes away, and
 every page still opens.
 """
@@ -10,7 +11,6 @@ import gzip
 import hashlib
 import http.client
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -26,6 +26,7 @@ import pytest
 from browser import RequestLog, launch_chromium, wait_for
 from conftest import PROJECT_DIR, make_app
 from playwright.sync_api import sync_playwright
+from test_deploy import main_conf
 
 from bench.server import free_port
 from rightsinfo import db, i18n
@@ -36,7 +37,7 @@ from rightsinfo.serving import COMPRESSIBLE_TYPES, security_headers
 from rightsinfo.site import site_of
 
 NGINX_PATH = Path("/usr/sbin/nginx")
-NGINX_CONF = PROJECT_DIR / "deploy" / "nginx.conf"
+NGINX_CONF = PROJECT_DIR / "deploy" / "static" / "nginx-site.conf"
 NGINX_START_TIMEOUT_SECONDS = 10.0
 READY_TIMEOUT_SECONDS = 90.0
 POLL_INTERVAL_SECONDS = 0.05
@@ -241,26 +242,20 @@ def test_export_command_over_an_earlier_export_writes_the_same_bytes_each_page_i
 
 
 # --------------------------------------------------------------------------------------------------
-# nginx with deploy/nginx.conf
+# nginx with deploy/static/nginx-site.conf
 
 
-def nginx_conf_for(root: Path, port: int, scratch: Path) -> str:
-    """Return deploy/nginx.conf pointed at a temp export, port and scratch folder; nothing else changes."""
-    temp_paths = "".join(f"\n    {kind}_temp_path {scratch}/{kind};" for kind in
-                         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
+def nginx_site_for(root: Path, port: int, scratch: Path) -> str:
+    """Return the shipped site pointed at a temp export, port and log; nothing else changes."""
     replacements = (
-        (r"^include /etc/nginx/modules-enabled/\*\.conf;$", ""),
-        (r"^user .*;$", f"user {pwd.getpwuid(os.geteuid()).pw_name};"),
-        (r"^pid .*;$", f"pid {scratch}/nginx.pid;"),
-        (r"^error_log .*;$", f"error_log {scratch}/error.log;"),
-        (r"access_log \S+ rightsinfo;", f"access_log {scratch}/access.log rightsinfo;{temp_paths}"),
+        (r"/var/log/nginx/rightsinfo-export\.access\.log", f"{scratch}/access.log"),
         (r"listen 80;\n\s*listen \[::\]:80;", f"listen 127.0.0.1:{port};"),
         (r"root /srv/rightsinfo/export;", f"root {root};"),
     )
     text = NGINX_CONF.read_text(encoding="utf-8")
     for pattern, replacement in replacements:
         text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
-        assert count == 1, f"deploy/nginx.conf no longer has {pattern!r}"
+        assert count == 1, f"deploy/static/nginx-site.conf no longer has {pattern!r}"
     return text
 
 
@@ -275,8 +270,9 @@ class Nginx:
         self.port = free_port()
         self.scratch = scratch
         scratch.mkdir(parents=True, exist_ok=True)
+        (scratch / "site.conf").write_text(nginx_site_for(root, self.port, scratch), encoding="utf-8")
         self.conf = scratch / "nginx.conf"
-        self.conf.write_text(nginx_conf_for(root, self.port, scratch), encoding="utf-8")
+        self.conf.write_text(main_conf(scratch), encoding="utf-8")
         self.process: subprocess.Popen | None = None
 
     @property
@@ -341,7 +337,7 @@ def nginx(exported, tmp_path_factory) -> Iterator[Nginx]:
 
 
 def added_headers(conf: str) -> dict[str, str]:
-    """Return the server's add_header names and values as written in deploy/nginx.conf."""
+    """Return the server's add_header names and values as written in the export's nginx site."""
     return {
         name: value.strip('"')
         for name, value in re.findall(r"^\s*add_header (\S+) (.+?) always;$", conf, re.M)
@@ -362,7 +358,32 @@ def test_nginx_conf_sends_the_apps_security_headers():
     site_policy = dict(security_headers(hsts=False))["Content-Security-Policy"]
     assert f'default "{site_policy}";' in conf
     csp_map = re.search(r"map \$uri \$rightsinfo_csp \{(.*?)\n    \}", conf, re.S).group(1)
-    assert f'"{content_security_policy()}";' in csp_map, "the guide's style hash changed: update nginx.conf"
+    assert f'"{content_security_policy()}";' in csp_map, "the guide's style hash changed: update the site"
+
+
+def test_the_export_site_is_a_site_to_include_never_a_whole_nginx_conf(tmp_path):
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    main_only = re.findall(
+        r"^(user|pid|worker_processes|error_log|events|http|include|load_module)\b", conf, re.M
+    )
+    assert main_only == [], f"directives that belong to a server's own nginx.conf: {main_only}"
+    assert not (PROJECT_DIR / "deploy" / "nginx.conf").exists(), (
+        "a whole nginx.conf invites cp over a server's"
+    )
+    (tmp_path / "site.conf").write_text(nginx_site_for(tmp_path, free_port(), tmp_path), encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(main_conf(tmp_path), encoding="utf-8")
+    command = [str(NGINX_PATH), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    checked = subprocess.run([*command, "-e", str(tmp_path / "e.log")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_nginx_logs_the_path_in_the_sites_own_log_and_no_address(nginx):
+    assert nginx.get("/ps/asylum/?q=secret", {"User-Agent": "TellTale/1.0"})[0] == 200
+    site_log = (nginx.scratch / "access.log").read_text(encoding="utf-8")
+    assert '"GET /ps/asylum/' in site_log
+    for private in ("127.0.0.1", "TellTale", "secret"):
+        assert private not in site_log, f"the site's access log has {private!r}"
+    assert not (nginx.scratch / "main-access.log").read_text(encoding="utf-8"), "logged by the main config"
 
 
 def test_nginx_conf_knows_every_language_for_its_404_pages():

@@ -53,10 +53,15 @@ def save(pdf: bytes, folder: Path, name: str = "leaflet.pdf") -> Path:
     return path
 
 
-def pdf_text(pdf: bytes, folder: Path) -> str:
-    """Return the PDF's text as pdftotext extracts it, bidi controls removed, whitespace squeezed."""
+def pdf_pages(pdf: bytes, folder: Path) -> list[str]:
+    """Return each page's text as pdftotext extracts it, bidi controls removed, whitespace squeezed."""
     text = run("pdftotext", "-enc", "UTF-8", save(pdf, folder), "-")
-    return " ".join(BIDI_CONTROLS.sub("", text).split())
+    return [" ".join(BIDI_CONTROLS.sub("", page).split()) for page in text.split("\f")[:-1]]
+
+
+def pdf_text(pdf: bytes, folder: Path) -> str:
+    """Return the PDF's text, its pages one after another."""
+    return " ".join(pdf_pages(pdf, folder))
 
 
 def pdf_fonts(pdf: bytes, folder: Path) -> list[tuple[str, str]]:
@@ -258,6 +263,32 @@ def test_bilingual_emergency_card_in_arabic_script_keeps_numbers_in_order(real_c
     pdf = get_pdf(real_client, "/ps/emergency-card.pdf?with=en")
     text = pdf_text(pdf, tmp_path)
     assert "+381 11 785 0000" in text and "Police" in text
+    assert page_sizes(pdf, tmp_path) == {CARD_POINTS}
+
+
+@pytest.mark.parametrize(
+    ("query", "dated_in"),
+    [
+        ("/ps/emergency-card.pdf?with=en", ("ps", "en")),
+        ("/en/emergency-card.pdf?with=ar", ("en", "ar")),
+        ("/prs/emergency-card.pdf?with=tr", ("prs", "tr")),
+        ("/ar/emergency-card.pdf?with=ps", ("ar", "ps")),
+        ("/ur/emergency-card.pdf?with=en&script=naskh", ("ur", "en")),
+        ("/ur/emergency-card.pdf?with=tr", ("tr",)),  # Nastaliq's own text does not extract
+        ("/ps/emergency-card.pdf?with=ur&script=naskh", ("ps", "ur")),
+    ],
+)
+def test_bilingual_wallet_card_dates_its_numbers_in_both_languages_on_its_front(
+    real_app, real_client, tmp_path, query, dated_in
+):
+    pdf = get_pdf(real_client, query)
+    pages = pdf_pages(pdf, tmp_path)
+    sources_up_to = as_day(real_page(real_app, query.split("/")[1], "emergency")["sources_up_to"])
+    for lang in dated_in:
+        day = i18n.format_day(sources_up_to, i18n.get_language(lang))
+        # Word by word: right-to-left lines come out of pdftotext in visual order.
+        assert all(contains_words(pages[0], word) for word in day.split()), f"{lang}: no {day}: {pages[0]}"
+    assert "+381 11 192" in pages[1], "the front ran over: the full numbers no longer start page 2"
     assert page_sizes(pdf, tmp_path) == {CARD_POINTS}
 
 
@@ -529,6 +560,40 @@ def test_a_pack_with_nothing_ticked_shows_the_form_with_a_friendly_message(clien
     assert '<html lang="ps" dir="rtl">' in body
     assert 'role="alert"' in body and "All topics" in without_isolation(body)
     assert 'action="/ps/print/pack.pdf"' in body
+
+
+def chosen_in_form(body: str) -> dict[str, str]:
+    """Return the second language, size and script the print form shows as chosen."""
+    options = re.findall(r'<option value="([a-z]*)"( selected)?', body)
+    selected = [value for value, mark in options if mark]
+    checked = dict(re.findall(r'<input type="radio" name="(\w+)" value="(\w+)" id="[\w-]+" checked>', body))
+    assert len(selected) == 1 and len(checked) == 2, (selected, checked)
+    return {"with": selected[0], **checked}
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [
+        ("with=ur&size=a4&script=naskh", {"with": "ur", "size": "a4", "script": "naskh"}),
+        ("with=en&size=A4&script=naskh", {"with": "en", "size": "a4", "script": "naskh"}),
+        ("size=a5", {"with": "", "size": "a5", "script": "nastaliq"}),
+    ],
+)
+def test_a_pack_with_nothing_ticked_keeps_the_readers_choices(client, query, chosen):
+    response = client.get(f"/ps/print/pack.pdf?{query}")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert 'role="alert"' in body
+    assert chosen_in_form(body) == chosen
+    assert 'name="topics" value="alpha" id="topic-alpha">' in body, "no topic ticked that was not"
+
+
+def test_the_print_page_starts_with_a5_nastaliq_and_no_second_language(client):
+    assert chosen_in_form(client.get("/ps/print/").get_data(as_text=True)) == {
+        "with": "",
+        "size": "a5",
+        "script": "nastaliq",
+    }
 
 
 def test_leaflet_date_sentences_are_apart_and_in_both_languages_of_a_bilingual_leaflet(client, tmp_path):

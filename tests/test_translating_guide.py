@@ -95,5 +95,5 @@ def test_a_translator_changes_a_page_and_a_string_sees_them_and_records_a_review
     body = without_isolation(
         make_app(site_dirs, TODAY=TODAY).test_client().get("/ps/alpha/").get_data(as_text=True)
     )
-    assert "Translation checked by a native speaker on" in body
+    assert "Translation checked by <bdi>Nadia</bdi>, a native speaker, on" in body
     assert "status: reviewed" in page.read_text(encoding="utf-8")

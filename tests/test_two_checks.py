@@ -63,9 +63,19 @@ def test_each_check_has_its_own_command_and_is_stored_and_shown_apart(site_dirs)
         "Nadia: Kabul",
         "reviewed",
     )
-    assert FACT_CHECK_SENTENCE in body and REVIEW_SENTENCE in body
+    assert "Checked against its sources by <bdi>Sam</bdi> on" in body  # who, as each gave their name
+    assert "Translation checked by <bdi>Nadia: Kabul</bdi>, a native speaker, on" in body
     english_row, english_body = built_page(site_dirs, "en")
-    assert english_row["translation_reviewed"] is None and REVIEW_SENTENCE not in english_body
+    assert english_row["translation_reviewed"] is None and "a native speaker" not in english_body
+    assert "Checked against its sources by <bdi>Sam</bdi> on" in english_body
+
+
+def test_a_checkers_name_is_shown_as_text_never_as_markup(site_dirs):
+    result = cli(site_dirs, "translations", "mark-fact-checked", "alpha", "--by", '<b onclick="x()">Eve</b>')
+    assert result.exit_code == 0, result.output
+    _row, body = built_page(site_dirs, "en")
+    assert "by <bdi>&lt;b onclick=&#34;x()&#34;&gt;Eve&lt;/b&gt;</bdi> on" in body
+    assert "<b onclick" not in body
 
 
 def test_a_reviewed_date_written_by_a_translator_is_never_shown_as_a_fact_check(site_dirs):

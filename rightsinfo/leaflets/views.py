@@ -56,6 +56,7 @@ bp.add_app_template_global(placeholder_notice)  # the print page and /translator
 bp.add_app_template_global(leaflet_dates)
 
 QUERY_PARAMETERS = ("size", "with", "script", "topics", "all")  # what these routes read from the query
+FORM_CHOICES = {"size": DEFAULT_SIZE, "with": "", "script": SCRIPTS[0]}  # the print form's first choices
 BUSY_PAGES_KEPT = 32  # languages × the builds a worker has served lately
 RETRY_AFTER_SECONDS = 5  # the page says 'a few seconds'; a render takes a few tenths to a few seconds
 
@@ -190,14 +191,17 @@ def print_pack(lang: str):
     topics = pack_topics(lang)
     options = read_options(lang)
     if not topics:
-        response = print_form(no_topics=True)
+        chosen = {"size": options["size"], "with": options["with_lang"] or ""}
+        chosen["script"] = single_arg("script").lower() or FORM_CHOICES["script"]  # as ticked, even unused
+        response = print_form(no_topics=True, chosen=chosen)
         response.status_code = 400  # never kept by the page cache, which keeps only 200s
         return response
     return serve(Leaflet(PACK, lang, topics, **options))
 
 
-def print_form(no_topics: bool = False):
-    """Render the print page (with a message beside the topics when none was ticked)."""
+def print_form(no_topics: bool = False, chosen: dict[str, str] | None = None):
+    """Render the print page; sent back with nothing ticked, it says so and keeps the reader's choices,
+    so they tick a topic and press the button again instead of choosing everything anew."""
     lang = i18n.current_language().prefix
     english_titles = {}
     if lang != i18n.ENGLISH:  # for aid workers who do not read the page's language
@@ -212,6 +216,7 @@ def print_form(no_topics: bool = False):
         directory=DIRECTORY,
         emergency=db.emergency_numbers(connection(), lang),
         no_topics=no_topics,
+        chosen=FORM_CHOICES | (chosen or {}),
     )
 
 

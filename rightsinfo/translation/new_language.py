@@ -122,4 +122,4 @@ def new_language_command(prefix: str, locale_id: str, iso_639_3: str | None) -> 
     click.echo(f"  a '{prefix}:' block in content/organisations/*.yaml, content/cards/*.yaml, emergency.yaml")
     click.echo(f"  {len(terms)} glossary terms in {glossary}")
     click.echo("Until then the site serves English with a 'not translated yet' notice in this language.")
-    click.echo(f"For a static export behind nginx, add {prefix} to missing_lang in deploy/nginx.conf.")
+    click.echo(f"For a static export, add {prefix} to missing_lang in deploy/static/nginx-site.conf.")
