@@ -70,16 +70,16 @@ def measure_build(table: Table, root: Path) -> Path:
     """Build the real content a few times into fresh folders; keep the last one as the instance."""
     from rightsinfo import create_app
     from rightsinfo.build import build_site
-    from rightsinfo.publish.pack import write_packs
+    from rightsinfo.publish.published import write_published
 
     seconds, instance = [], root
     for run in range(BUILD_RUNS):
         instance = root / f"instance-{run}"
         seconds.append(timed(lambda folder=instance: build_site(CONTENT_DIR, TRANSLATIONS_DIR, folder)))
-    publish_seconds = timed(lambda: write_packs(create_app({"INSTANCE_PATH": str(instance)})))
+    publish_seconds = timed(lambda: write_published(create_app({"INSTANCE_PATH": str(instance)})))
     table.section("(g) build")
     table.add(f"build time, median of {BUILD_RUNS}", ms(statistics.median(seconds)))
-    table.add("publishing the offline packs (every language, once per build)", ms(publish_seconds))
+    table.add("publishing the offline packs and guides (every language, once per build)", ms(publish_seconds))
     table.results["build"] = {
         "median_seconds": statistics.median(seconds),
         "runs_seconds": seconds,

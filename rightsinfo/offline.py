@@ -44,15 +44,14 @@ import datetime as dt
 import functools
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import RequestedRangeNotSatisfiable
-from werkzeug.http import parse_range_header, unquote_etag
 
 from rightsinfo import db, i18n
 from rightsinfo.i18n import current_language
 from rightsinfo.publish.pack import DECODER_PATH, pack_path, pack_urls, pack_version
-from rightsinfo.serving import mark_cacheable, strong_etag
+from rightsinfo.publish.serve import published_file
+from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import render_page
 
@@ -63,7 +62,6 @@ THEME_COLOUR = "#0b4f8a"
 PACK_NAME = "pack.ndjson.zst"
 PACK_MIMETYPE = "application/zstd"
 PACK_CACHE_CONTROL = "public, max-age=31536000, immutable"  # the version is in the address
-PACK_RETRY_AFTER_SECONDS = 30  # while the build that has just landed is still writing its packs
 PARTIAL_MARKER_NAME = "partial.json"  # in the worker's cache, beside the pack, while it is being filled
 # Days without reaching the site after which a saved pack says so: in the footer, then on every page.
 OFFLINE_AGE_DAYS = {"aged": 30, "old": 90}
@@ -141,49 +139,12 @@ def pack(lang: str, version: str):
 
     Another version than the one served now is a ``404``, so a worker never stores a mix; a pack the
     build has not finished writing is a ``503`` the worker tries again. A Range request (a browser
-    resuming a cut save) gets the missing bytes, with the conditions of ``pack_conditions``.
+    resuming a cut save) gets the missing bytes (``publish/serve.py``).
     """
     if version != pack_version():
         abort(404)
     path = pack_path(current_app.instance_path, version, lang)
-    try:
-        body = path.read_bytes()
-    except FileNotFoundError:
-        current_app.logger.warning("offline pack %s is not written yet: run flask build", path.name)
-        return Response("", 503, {"Retry-After": str(PACK_RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})
-    etag = strong_etag(body).strip('"')
-    response = Response(body, mimetype=PACK_MIMETYPE)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = PACK_CACHE_CONTROL
-    environ, refused = pack_conditions(etag)
-    if refused is not None:
-        return refused
-    try:
-        return response.make_conditional(environ, accept_ranges=True, complete_length=len(body))
-    except RequestedRangeNotSatisfiable:  # werkzeug's own answer, not the error page, which drops it
-        return Response("", 416, {"Content-Range": f"bytes */{len(body)}", "Accept-Ranges": "bytes"})
-
-
-def pack_conditions(etag: str) -> tuple[dict, Response | None]:
-    """Return the request's environ as werkzeug should judge it for the pack, or the refusal to send.
-
-    HTTP says (RFC 9110, 13.2.2 and 14.2): a failing ``If-Match`` is a ``412`` before anything else;
-    a matching ``If-None-Match`` is a ``304`` even with a Range; a Range that does not parse or asks for
-    several parts is ignored (the whole pack, ``200``); and ``If-Range`` matches only a strong ETag.
-    werkzeug answers the rest (206, 416 and 304 by date).
-    """
-    environ = dict(request.environ)
-    if request.if_match and not request.if_match.contains(etag):
-        return environ, Response("", 412)
-    if request.if_none_match.contains_weak(etag):
-        environ.pop("HTTP_RANGE", None)
-    wanted = parse_range_header(environ.get("HTTP_RANGE"))
-    if wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1:
-        environ.pop("HTTP_RANGE", None)
-    if_range = environ.get("HTTP_IF_RANGE", "")
-    if if_range and unquote_etag(if_range)[1]:  # a weak validator never matches If-Range
-        environ.pop("HTTP_RANGE", None)
-    return environ, None
+    return published_file(path, PACK_MIMETYPE, {"Cache-Control": PACK_CACHE_CONTROL})
 
 
 @bp.get("/<lang>/search-pack.json")

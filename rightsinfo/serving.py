@@ -27,6 +27,7 @@ from werkzeug.http import parse_accept_header, parse_etags
 from rightsinfo.db import SiteNotBuilt
 
 CACHEABLE_ATTRIBUTE = "rightsinfo_cacheable"
+AS_WRITTEN_ATTRIBUTE = "rightsinfo_as_written"  # a published file: its bytes and encoding are final
 VERSION_HEADER = "X-Content-Version"  # the build a response was read from
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
                       "application/manifest+json")  # fmt: skip
@@ -290,6 +291,12 @@ def mark_cacheable(response: Response) -> Response:
     return response
 
 
+def mark_as_written(response: Response) -> Response:
+    """Send this response as it is: a file the build wrote and compressed is never compressed again."""
+    setattr(response, AS_WRITTEN_ATTRIBUTE, True)
+    return response
+
+
 def install(
     app: Flask,
     cache: PageCache,
@@ -316,6 +323,8 @@ def install(
         if response.location:
             response.location = path_only(response.location)
         if response.direct_passthrough or response.status_code != 200:
+            return response
+        if getattr(response, AS_WRITTEN_ATTRIBUTE, False):
             return response
         marked = getattr(response, CACHEABLE_ATTRIBUTE, False)
         if not marked and not response.mimetype.startswith(COMPRESSIBLE_TYPES):

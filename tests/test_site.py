@@ -9,6 +9,7 @@ import pytest
 from conftest import without_isolation
 
 from rightsinfo.i18n import languages
+from rightsinfo.publish.published import write_published
 
 # Every language of the site (the languages file), with its HTML tag and direction.
 EXPECTED = {language.prefix: (language.tag, language.direction) for language in languages()}
@@ -183,7 +184,8 @@ def test_organisation_pages_show_the_date_their_record_and_contacts_were_checked
     assert "dated ۳ جولای ۲۰۲۵." in pashto and "dated ۱ جنوري ۲۰۱۴" in pashto
 
 
-def test_sources_read_alike_on_pages_organisations_and_the_guide(client):
+def test_sources_read_alike_on_pages_organisations_and_the_guide(app, client):
+    write_published(app, only=["ps"])
     entry = re.compile(
         r'<bdi>S1</bdi> Fixture source one <span class="source-date">\([^)]+\)</span> '
         r'<bdi class="url">https://example.org/one</bdi>'
