@@ -116,11 +116,6 @@ class Language:
         return dict(self.names).get(prefix, prefix)
 
     @property
-    def locale(self) -> Locale:
-        """Return the Babel locale."""
-        return Locale.parse(self.locale_id)
-
-    @property
     def is_rtl(self) -> bool:
         """Return whether the language is written right to left."""
         return self.direction == "rtl"

@@ -288,11 +288,17 @@ def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(monkey
 
 
 def test_export_warns_when_its_leaflet_links_would_use_the_placeholder_address(app, tmp_path):
-    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
+    # The warning comes before any page is fetched, so a folder the export refuses at once shows it
+    # without a crawl: the refusal itself proves the command ran past the warning.
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "notes.txt").write_text("mine", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["export", str(occupied)])
     assert result.output.startswith("PUBLIC_BASE_URL is the placeholder")
+    assert "not an earlier export" in result.output
     app.config["PUBLIC_BASE_URL"] = "https://rights.example.org"
-    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
-    assert "PUBLIC_BASE_URL" not in result.output
+    result = app.test_cli_runner().invoke(args=["export", str(occupied)])
+    assert "not an earlier export" in result.output and "PUBLIC_BASE_URL" not in result.output
 
 
 def test_hreflang_alternates_are_absolute_public_addresses(app):
@@ -302,3 +308,13 @@ def test_hreflang_alternates_are_absolute_public_addresses(app):
     assert alternates == {
         tag: f"https://rights.example.org/{prefix}/alpha/" for prefix, (tag, _direction) in EXPECTED.items()
     }
+
+
+def test_the_organisations_page_asks_for_the_kinds_in_use_once(client, monkeypatch):
+    from rightsinfo import db
+
+    calls = []
+    kinds_in_use = db.kinds_in_use
+    monkeypatch.setattr(db, "kinds_in_use", lambda conn: calls.append(1) or kinds_in_use(conn))
+    assert client.get("/ps/organisations/").status_code == 200
+    assert len(calls) == 1
