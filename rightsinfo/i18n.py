@@ -91,7 +91,7 @@ ISO_639_3_BY_PREFIX: dict[str, str] = {
 }
 
 # The one table of the digits the site writes other than 0–9, by CLDR numbering system: pages, the
-# guide, leaflets (``digits-<system>`` on ``<html>`` picks the list and page numbers in CSS) and the
+# guide, leaflets (a ``digits-<system>`` class picks the list and page numbers in CSS) and the
 # checks of what translators type all read it.
 LATIN_NUMBERING = "latn"
 DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {

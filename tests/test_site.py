@@ -277,6 +277,8 @@ def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(monkey
             self.log = self
             self.warning = self.warnings.append
 
+    publishing = []  # the start hook's other duty, tested with a real gunicorn in test_publish_start
+    monkeypatch.setattr(gunicorn_conf, "publish_missing", publishing.append)
     monkeypatch.delenv("RIGHTSINFO_PUBLIC_BASE_URL", raising=False)
     placeholder = Server()
     gunicorn_conf.when_ready(placeholder)
@@ -284,7 +286,7 @@ def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(monkey
     monkeypatch.setenv("RIGHTSINFO_PUBLIC_BASE_URL", "https://rights.example.org")
     configured = Server()
     gunicorn_conf.when_ready(configured)
-    assert configured.warnings == []
+    assert configured.warnings == [] and publishing == [placeholder, configured]
 
 
 def test_export_warns_when_its_leaflet_links_would_use_the_placeholder_address(app, tmp_path):
