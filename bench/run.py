@@ -4,7 +4,8 @@
 wrk in the same run; (b) render-miss time; (c) page weights and the first visit against the byte
 budgets below; (d) the offline pack of each language; (e) leaflet timings and memory; (f) search index
 size and query time; (g) build time; (i) the time Chromium takes to save a language for offline use through a
-throttling proxy on Slow 4G and 2G, against the bandwidth floor. Prints the table and writes
+throttling proxy on Slow 4G and 2G, against the bandwidth floor; (j) a freshly started server's first and
+second request for a pack, a guide and /translators/. Prints the table and writes
 ``bench/results.json``.
 
 Timings depend on the machine and on what else runs on it; the budgets on bytes do not. Shorter runs
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import offline_save, recordings, tagged_leaflets, weights
+from bench import cold_server, offline_save, recordings, tagged_leaflets, weights
 from bench.bare import RESPONSE_FILE_ENV, save_response
 from bench.budgets import (
     FIRST_VISIT_MAX_BR_BYTES,
@@ -70,16 +71,16 @@ def measure_build(table: Table, root: Path) -> Path:
     """Build the real content a few times into fresh folders; keep the last one as the instance."""
     from rightsinfo import create_app
     from rightsinfo.build import build_site
-    from rightsinfo.publish.pack import write_packs
+    from rightsinfo.publish.published import write_published
 
     seconds, instance = [], root
     for run in range(BUILD_RUNS):
         instance = root / f"instance-{run}"
         seconds.append(timed(lambda folder=instance: build_site(CONTENT_DIR, TRANSLATIONS_DIR, folder)))
-    publish_seconds = timed(lambda: write_packs(create_app({"INSTANCE_PATH": str(instance)})))
+    publish_seconds = timed(lambda: write_published(create_app({"INSTANCE_PATH": str(instance)})))
     table.section("(g) build")
     table.add(f"build time, median of {BUILD_RUNS}", ms(statistics.median(seconds)))
-    table.add("publishing the offline packs (every language, once per build)", ms(publish_seconds))
+    table.add("publishing the offline packs and guides (every language, once per build)", ms(publish_seconds))
     table.results["build"] = {
         "median_seconds": statistics.median(seconds),
         "runs_seconds": seconds,
@@ -365,6 +366,7 @@ def main() -> None:
         measure_throughput(table, instance, scratch)
         measure_pack_flood(table, instance)
         measure_wsgi_cost(table, app)
+        cold_server.report(table, instance)
         print("measuring offline saves over slow links in Chromium …", file=sys.stderr)
         offline_save.report(table, instance, SAVE_RUNS)
         print("measuring recorded voices: sizes, and first sound on 2G in Chromium …", file=sys.stderr)
@@ -377,20 +379,9 @@ def main() -> None:
     load = f"{machine['load_average_at_start'][0]:.1f} / {machine['load_average_at_end'][0]:.1f}"
     table.section("(h) machine")
     table.add("load average at start / end", f"{load} on {machine['cpus']} CPUs", "quiet machine")
-    order = [
-        "throughput",
-        "render_miss",
-        "translators_page",
-        "weights",
-        "offline_packs",
-        "offline_save",
-        "recordings",
-        "leaflets",
-        "leaflets_tagged",
-        "search",
-        "build",
-        "machine",
-    ]
+    order = ["throughput", "render_miss", "translators_page", "weights", "offline_packs", "cold_server",
+             "offline_save", "recordings", "leaflets", "leaflets_tagged", "search", "build",
+             "machine"]  # fmt: skip
     results = {key: table.results[key] for key in order if key in table.results}
     RESULTS_PATH.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print()

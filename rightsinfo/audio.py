@@ -13,9 +13,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, request
 
 from rightsinfo import db, i18n
+from rightsinfo.assets import IMMUTABLE
 from rightsinfo.config import AUDIO_DIR_NAME
+from rightsinfo.publish.serve import published_file
 from rightsinfo.recordings.states import REWORDED
-from rightsinfo.serving import immutable_file
 from rightsinfo.site import connection
 
 bp = Blueprint("audio", __name__)
@@ -32,11 +33,9 @@ def recording(lang: str, kind: str, item_id: str, name: str):
         abort(404)
     digest = row["url"].rsplit(".", 2)[1]
     path = Path(current_app.instance_path) / AUDIO_DIR_NAME / f"{digest}.ogg"
-    try:
-        body = path.read_bytes()
-    except FileNotFoundError:
+    if not path.is_file():
         abort(404)
-    return immutable_file(body, AUDIO_MIMETYPE)
+    return published_file(path, AUDIO_MIMETYPE, {"Cache-Control": IMMUTABLE})
 
 
 def playable_recordings(kind: str, item_id: str | None = None) -> dict[str, list]:

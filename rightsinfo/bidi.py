@@ -31,7 +31,7 @@ from babel import Locale, UnknownLocaleError
 
 from rightsinfo.i18n import ACCEPT_LANGUAGE_ALIASES, get_language
 from rightsinfo.locale_facts import release_babel_data
-from rightsinfo.markup import EASTERN_DIGITS, tel_link_texts
+from rightsinfo.markup import EASTERN_DIGIT_RUN, EASTERN_DIGITS, tel_link_texts
 
 UNDETERMINED_LATIN = "und-Latn"
 UNDETERMINED_CYRILLIC = "und-Cyrl"
@@ -309,7 +309,6 @@ def isolate_page_html(html: str, prefix: str) -> str:
 # The pan-European number the pages discuss (and tell readers not to rely on): people dial it, so it
 # is written 0–9 like the numbers in emergency.yaml.
 EUROPEAN_EMERGENCY_NUMBER = "112"
-EASTERN_DIGIT_RUN = re.compile("[۰-۹٠-٩]+")
 DIALLED_TEXT = re.compile(r"[0-9+() -]+")
 
 

@@ -251,7 +251,6 @@ def write_database(
                 "id": s.id,
                 "url": s.url,
                 "title": s.title,
-                "supports": s.supports,
                 "date": s.date,
                 "dated": s.dated.isoformat() if s.dated else None,
             }

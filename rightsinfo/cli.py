@@ -19,7 +19,7 @@ from rightsinfo.content import ContentError
 from rightsinfo.leaflets import leaflets_command
 from rightsinfo.publish.export import export_command
 from rightsinfo.publish.leaflets import prerender_leaflets
-from rightsinfo.publish.pack import write_packs
+from rightsinfo.publish.published import write_published
 from rightsinfo.publish.zim.book import zim_command
 from rightsinfo.recordings.importing import audio_cli
 from rightsinfo.site import content_dir, translations_dir
@@ -53,11 +53,11 @@ def build_command(leaflets: bool) -> None:
             click.echo(line, err=True)
         click.echo(f"Build failed: {len(error.problems)} problem(s). {after_failure(instance)}", err=True)
         sys.exit(1)
-    packs = write_packs(current_app._get_current_object())  # publish once: no request crawls
+    published = write_published(current_app._get_current_object())  # once: no request crawls
     click.echo(
         f"Built {report.pages} pages and {report.organisations} organisations "
         f"(version {report.content_version}) in {report.seconds:.2f} s → {report.database}; "
-        f"{len(packs)} offline packs"
+        f"{len(published)} offline packs and guides"
     )
     if leaflets:
         echo_prerender(current_app._get_current_object())

@@ -17,7 +17,8 @@ QUERY_PARAMETERS = ("city", "kind")  # what these routes read from the query
 def index(lang: str):
     """List organisations, filtered by ?city= and ?kind= when given (unknown values show all)."""
     cities = db.cities(connection())
-    kinds = [kind for kind in KINDS_OF_HELP if kind in db.kinds_in_use(connection())]
+    in_use = db.kinds_in_use(connection())  # once, not once per kind
+    kinds = [kind for kind in KINDS_OF_HELP if kind in in_use]
     city = request.args.get("city", "")
     kind = request.args.get("kind", "")
     city = city if city in cities else ""

@@ -5,18 +5,20 @@ Many readers never open a web address; they receive a file in WhatsApp or over B
 "show this" cards in one file that needs nothing else: the styles are inline (allowed by their hash in
 this route's own Content-Security-Policy), icons are inline SVG symbols, links between parts are
 ``#anchors``, and addresses of other sites are plain text, so opening the file never contacts anyone.
+The build renders each guide once and readers are served that file (``publish/guide_file.py``).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -24,6 +26,10 @@ from werkzeug.routing import RequestRedirect
 from rightsinfo import alerts, db
 from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
+from rightsinfo.publish.guide_file import PUBLISHING_KEY, guide_path, headers_path
+from rightsinfo.publish.pack import pack_version
+from rightsinfo.publish.serve import published_file
+from rightsinfo.serving import mark_as_written, preferred_encoding
 from rightsinfo.site import build, connection, current_site
 from rightsinfo.templating import newest_date, public_url, render_page
 
@@ -215,7 +221,26 @@ def guide_pages(lang: str) -> list[dict]:
 
 @bp.get("/<lang>/guide.html")
 def guide(lang: str):
-    """Return the whole guide of a language as one file that downloads and opens anywhere."""
+    """Return the guide of a language as the build wrote it: one file that downloads and opens anywhere.
+
+    Only the publishing step's own requests render it (``publish/guide_file.py``), once per build.
+    """
+    if request.environ.get(PUBLISHING_KEY):
+        return rendered_guide(lang)
+    encoding = preferred_encoding(request.headers.get("Accept-Encoding"))
+    version, instance = pack_version(), current_app.instance_path
+    try:
+        headers = json.loads(headers_path(instance, version, lang).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        headers = {}  # not written yet: the file is missing too, and the answer a 503
+    headers["Vary"] = "Accept-Encoding"
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return published_file(guide_path(instance, version, lang, encoding), "text/html", headers)
+
+
+def rendered_guide(lang: str):
+    """Render the whole guide of a language, for the build to publish."""
     pages = guide_pages(lang)
     organisations = db.organisations(connection(), lang)
     cards = db.cards(connection(), lang)
@@ -252,4 +277,4 @@ def guide(lang: str):
     )
     response.headers["Content-Security-Policy"] = content_security_policy(alert_script_hash)
     response.headers["Content-Disposition"] = f'attachment; filename="{FILENAME_TEMPLATE.format(lang=lang)}"'
-    return response
+    return mark_as_written(response)  # for the build to store; the page cache never keeps a render

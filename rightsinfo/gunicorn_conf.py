@@ -11,6 +11,8 @@ removes those too. gunicorn is never exposed directly: nginx sits in front (``de
 import logging
 import multiprocessing
 import re
+import subprocess
+import sys
 
 import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
@@ -20,6 +22,7 @@ from rightsinfo.serving import printable_ascii
 
 ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 INVALID_REQUEST_PREFIX = "Invalid request from"
+PUBLISH_COMMAND = (sys.executable, "-m", "rightsinfo.publish")
 QUERY_STRING_PATTERN = re.compile(r"\?[^\s'\"]*")
 
 
@@ -100,8 +103,26 @@ def on_starting(server) -> None:
     response_class.default_headers = without_server_header(response_class.default_headers)
 
 
+def publish_missing(server) -> None:
+    """Start writing the packs and guides the current build lacks: once per server, never in a worker.
+
+    A deploy of new code without ``flask build`` changes the pack version, so its files are missing.
+    A child process writes them beside the workers, which serve pages at once (a pack or guide asked
+    for meanwhile is a ``503`` the phone retries), and the master stays as small as it was.
+    gunicorn's master reaps the child; it logs to the error log.
+    """
+    server.log.info("writing any offline packs and guides this build lacks")
+    subprocess.Popen(PUBLISH_COMMAND, stdout=subprocess.DEVNULL)
+
+
 def when_ready(server) -> None:
     """Say once, as the server starts, when leaflets would print the placeholder public address."""
     warning = placeholder_address_warning(load_settings())
     if warning:
         server.log.warning(warning)
+    publish_missing(server)
+
+
+def on_reload(server) -> None:
+    """Write what a reload's new code lacks (``systemctl reload`` after a deploy), as at start."""
+    publish_missing(server)

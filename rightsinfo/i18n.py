@@ -90,6 +90,10 @@ ISO_639_3_BY_PREFIX: dict[str, str] = {
     entry.prefix: entry.iso_639_3 for entry in LANGUAGE_ENTRIES if entry.iso_639_3 is not None
 }
 
+# The one table of the digits the site writes other than 0–9, by CLDR numbering system: pages, the
+# guide, leaflets (a ``digits-<system>`` class picks the list and page numbers in CSS) and the
+# checks of what translators type all read it.
+LATIN_NUMBERING = "latn"
 DIGITS_BY_NUMBERING_SYSTEM: dict[str, str] = {
     "arabext": "۰۱۲۳۴۵۶۷۸۹",
     "arab": "٠١٢٣٤٥٦٧٨٩",
@@ -107,6 +111,7 @@ class Language:
     native_name: str
     english_name: str
     digits: str | None
+    numbering: str  # the CLDR numbering system of ``digits`` ('latn' for 0–9), named in CSS classes
     dates: DateShapes
     list_patterns: ListPatterns
     names: tuple[tuple[str, str], ...] = ()
@@ -114,11 +119,6 @@ class Language:
     def name_of(self, prefix: str) -> str:
         """Return the name of the site's language ``prefix`` in this language (CLDR), or the prefix."""
         return dict(self.names).get(prefix, prefix)
-
-    @property
-    def locale(self) -> Locale:
-        """Return the Babel locale."""
-        return Locale.parse(self.locale_id)
 
     @property
     def is_rtl(self) -> bool:
@@ -135,6 +135,7 @@ def _native_name(locale: Locale) -> str:
 def _make_language(prefix: str, locale_id: str) -> Language:
     """Build a Language from Babel's data for one locale."""
     locale = Locale.parse(locale_id)
+    system = locale.default_numbering_system
     tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
     english = Locale.parse("en").languages.get(str(locale)) or locale.get_display_name("en")
     return Language(
@@ -144,7 +145,8 @@ def _make_language(prefix: str, locale_id: str) -> Language:
         direction="rtl" if locale.text_direction == "rtl" else "ltr",
         native_name=_native_name(locale),
         english_name=english,
-        digits=DIGITS_BY_NUMBERING_SYSTEM.get(locale.default_numbering_system),
+        digits=DIGITS_BY_NUMBERING_SYSTEM.get(system),
+        numbering=system if system in DIGITS_BY_NUMBERING_SYSTEM else LATIN_NUMBERING,
         dates=read_date_shapes(locale),
         list_patterns=read_list_patterns(locale),
         names=tuple((other, _name_in(locale, other_id)) for other, other_id in LOCALE_BY_PREFIX.items()),

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rightsinfo.i18n import DIGITS_BY_NUMBERING_SYSTEM
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -26,7 +28,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "bdi": {"dir", "class", "lang"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"https", "http", "tel", "mailto"}
 
-EASTERN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Every digit of i18n's table back to 0–9, and a run of them: numbers compare in whatever digits typed.
+EASTERN_DIGITS = str.maketrans(
+    "".join(DIGITS_BY_NUMBERING_SYSTEM.values()), "0123456789" * len(DIGITS_BY_NUMBERING_SYSTEM)
+)
+EASTERN_DIGIT_RUN = re.compile("[" + "".join(DIGITS_BY_NUMBERING_SYSTEM.values()) + "]+")
 NUMBER_PATTERN = re.compile(r"\d+")
 HEADING_PATTERN = re.compile(r"<h([2-4])>")
 HREF_PATTERN = re.compile(r'href="([^"]*)"')

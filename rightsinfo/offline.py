@@ -48,9 +48,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, url_
 from flask_babel import gettext as _
 
 from rightsinfo import db, i18n
+from rightsinfo.assets import IMMUTABLE
 from rightsinfo.i18n import current_language
 from rightsinfo.publish.pack import DECODER_PATH, pack_path, pack_urls, pack_version
-from rightsinfo.serving import immutable_file, mark_cacheable
+from rightsinfo.publish.serve import published_file
+from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import render_page
 
@@ -60,7 +62,6 @@ SW_TEMPLATE = "sw.js"
 THEME_COLOUR = "#0b4f8a"
 PACK_NAME = "pack.ndjson.zst"
 PACK_MIMETYPE = "application/zstd"
-PACK_RETRY_AFTER_SECONDS = 30  # while the build that has just landed is still writing its packs
 PARTIAL_MARKER_NAME = "partial.json"  # in the worker's cache, beside the pack, while it is being filled
 # Days without reaching the site after which a saved pack says so: in the footer, then on every page.
 OFFLINE_AGE_DAYS = {"aged": 30, "old": 90}
@@ -147,17 +148,12 @@ def pack(lang: str, version: str):
 
     Another version than the one served now is a ``404``, so a worker never stores a mix; a pack the
     build has not finished writing is a ``503`` the worker tries again. A Range request (a browser
-    resuming a cut save) gets the missing bytes (``serving.immutable_file``).
+    resuming a cut save) gets the missing bytes (``publish/serve.py``).
     """
     if version != pack_version():
         abort(404)
     path = pack_path(current_app.instance_path, version, lang)
-    try:
-        body = path.read_bytes()
-    except FileNotFoundError:
-        current_app.logger.warning("offline pack %s is not written yet: run flask build", path.name)
-        return Response("", 503, {"Retry-After": str(PACK_RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})
-    return immutable_file(body, PACK_MIMETYPE)
+    return published_file(path, PACK_MIMETYPE, {"Cache-Control": IMMUTABLE})
 
 
 @bp.get("/<lang>/search-pack.json")

@@ -22,13 +22,12 @@ from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 import brotli
 from flask import Flask, Response, request
 from werkzeug.datastructures import Headers
-from werkzeug.exceptions import RequestedRangeNotSatisfiable
-from werkzeug.http import parse_accept_header, parse_etags, parse_range_header, unquote_etag
+from werkzeug.http import parse_accept_header, parse_etags
 
 from rightsinfo.db import SiteNotBuilt
 
 CACHEABLE_ATTRIBUTE = "rightsinfo_cacheable"
-IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"  # the version or hash is in the address
+AS_WRITTEN_ATTRIBUTE = "rightsinfo_as_written"  # a published file: its bytes and encoding are final
 VERSION_HEADER = "X-Content-Version"  # the build a response was read from
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
                       "application/manifest+json")  # fmt: skip
@@ -292,6 +291,12 @@ def mark_cacheable(response: Response) -> Response:
     return response
 
 
+def mark_as_written(response: Response) -> Response:
+    """Send this response as it is: a file the build wrote and compressed is never compressed again."""
+    setattr(response, AS_WRITTEN_ATTRIBUTE, True)
+    return response
+
+
 def install(
     app: Flask,
     cache: PageCache,
@@ -318,6 +323,8 @@ def install(
         if response.location:
             response.location = path_only(response.location)
         if response.direct_passthrough or response.status_code != 200:
+            return response
+        if getattr(response, AS_WRITTEN_ATTRIBUTE, False):
             return response
         marked = getattr(response, CACHEABLE_ATTRIBUTE, False)
         if not marked and not response.mimetype.startswith(COMPRESSIBLE_TYPES):
@@ -354,44 +361,3 @@ def encoded_response(entry: Entry, response: Response) -> Response:
     if status == 304:
         response.headers.pop("Content-Length", None)
     return response
-
-
-def immutable_file(body: bytes, mimetype: str) -> Response:
-    """Return a file whose address changes with its bytes (a pack, a recording), Range requests answered.
-
-    A strong ETag, a length, ``Accept-Ranges`` and a year's freshness: a browser resumes a cut download
-    and an ``<audio>`` element starts playing before the whole file is in.
-    """
-    etag = strong_etag(body).strip('"')
-    response = Response(body, mimetype=mimetype)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = IMMUTABLE_CACHE_CONTROL
-    environ, refused = range_conditions(etag)
-    if refused is not None:
-        return refused
-    try:
-        return response.make_conditional(environ, accept_ranges=True, complete_length=len(body))
-    except RequestedRangeNotSatisfiable:  # werkzeug's own answer, not the error page, which drops it
-        return Response("", 416, {"Content-Range": f"bytes */{len(body)}", "Accept-Ranges": "bytes"})
-
-
-def range_conditions(etag: str) -> tuple[dict, Response | None]:
-    """Return the request's environ as werkzeug should judge it for a ranged file, or the refusal to send.
-
-    HTTP says (RFC 9110, 13.2.2 and 14.2): a failing ``If-Match`` is a ``412`` before anything else;
-    a matching ``If-None-Match`` is a ``304`` even with a Range; a Range that does not parse or asks for
-    several parts is ignored (the whole file, ``200``); and ``If-Range`` matches only a strong ETag.
-    werkzeug answers the rest (206, 416 and 304 by date).
-    """
-    environ = dict(request.environ)
-    if request.if_match and not request.if_match.contains(etag):
-        return environ, Response("", 412)
-    if request.if_none_match.contains_weak(etag):
-        environ.pop("HTTP_RANGE", None)
-    wanted = parse_range_header(environ.get("HTTP_RANGE"))
-    if wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1:
-        environ.pop("HTTP_RANGE", None)
-    if_range = environ.get("HTTP_IF_RANGE", "")
-    if if_range and unquote_etag(if_range)[1]:  # a weak validator never matches If-Range
-        environ.pop("HTTP_RANGE", None)
-    return environ, None

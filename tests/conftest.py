@@ -14,7 +14,7 @@ import pytest
 
 from rightsinfo import create_app
 from rightsinfo.build import build_site
-from rightsinfo.publish.pack import write_packs
+from rightsinfo.publish.published import write_published
 
 TESTS_DIR = Path(__file__).parent
 FIXTURE_CONTENT = TESTS_DIR / "fixtures" / "content"
@@ -85,7 +85,7 @@ def make_real_app(instance: Path):
     }
     build_site(dirs["content"], dirs["translations"], instance)
     app = make_app(dirs)
-    write_packs(app)  # as ``flask build`` does: packs are files of the build, never made by a request
+    write_published(app)  # as ``flask build`` does: packs and guides are files of the build
     return app
 
 

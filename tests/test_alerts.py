@@ -19,6 +19,7 @@ from conftest import make_app
 
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError, read_content
+from rightsinfo.publish.published import write_published
 
 ALL_IN_FORCE = "2024-09-15"
 SITE_TEXT = "The fixture office is closed until 30 September."
@@ -186,8 +187,16 @@ def test_a_good_alert_of_ninety_days_builds(site_dirs):
     assert (alerts["long"].ends - alerts["long"].starts).days == 90
 
 
+def published_guide(site_dirs, day: str):
+    """Return the English guide as the build publishes it on a given day."""
+    client_on(site_dirs, day)
+    app = make_app(site_dirs, TODAY=day)
+    write_published(app, only=["en"])
+    return app.test_client().get("/en/guide.html")
+
+
 def test_the_guide_prints_alerts_in_force_with_their_last_day_and_their_script_inline(site_dirs):
-    response = client_on(site_dirs, ALL_IN_FORCE).get("/en/guide.html")
+    response = published_guide(site_dirs, ALL_IN_FORCE)
     html = response.get_data(as_text=True)
     assert SITE_TEXT in html and PAGE_TEXT in html
     assert "Valid until 30 Sep 2024." in html
@@ -199,7 +208,7 @@ def test_the_guide_prints_alerts_in_force_with_their_last_day_and_their_script_i
 
 
 def test_a_guide_without_alerts_holds_no_script_and_allows_none(site_dirs):
-    response = client_on(site_dirs, "2025-01-01").get("/en/guide.html")
+    response = published_guide(site_dirs, "2025-01-01")
     html = response.get_data(as_text=True)
     assert "data-alerts" not in html and "<script" not in html
     assert "script-src" not in response.headers["Content-Security-Policy"] and "script-src" not in html

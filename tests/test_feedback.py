@@ -13,6 +13,7 @@ from flask_babel import force_locale, gettext
 
 from rightsinfo import create_app, db, i18n
 from rightsinfo.build import build_site
+from rightsinfo.publish.published import write_published
 from rightsinfo.site import connection
 
 ADDRESS = "fix-it@example.org"
@@ -35,6 +36,7 @@ def feedback_app(tmp_path_factory):
     build_site(dirs["content"], dirs["translations"], instance)
     app = make_app(dirs)
     app.config.update(FEEDBACK_EMAIL=ADDRESS, PUBLIC_BASE_URL="https://help.example.org")
+    write_published(app)  # the guides hold the address as the build wrote them
     return app
 
 

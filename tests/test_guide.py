@@ -9,14 +9,34 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_CONTENT, FIXTURE_TRANSLATIONS, make_app
 
+from rightsinfo.build import build_site
 from rightsinfo.guide import localise_page_html
+from rightsinfo.publish.published import write_published
 
 PREFIXES = ["en", "ps", "prs", "ar", "ur"]
 EXPECTED_LANG_DIR = {"en": ("en", "ltr"), "ps": ("ps", "rtl"), "prs": ("fa-AF", "rtl"), "ar": ("ar", "rtl"),
                      "ur": ("ur", "rtl")}  # fmt: skip
 GUIDE_BUDGET_GZIP_BYTES = 100 * 1024
 STYLE_PATTERN = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def published_app(tmp_path_factory):
+    """The fixture site built and published once for the module, as ``flask build`` does."""
+    root = tmp_path_factory.mktemp("guide-site")
+    dirs = {"content": FIXTURE_CONTENT, "translations": FIXTURE_TRANSLATIONS, "instance": root / "instance"}
+    build_site(dirs["content"], dirs["translations"], dirs["instance"])
+    app = make_app(dirs)
+    write_published(app, only=PREFIXES)
+    return app
+
+
+@pytest.fixture
+def client(published_app):
+    """A client of the published fixture site: guides are files the build wrote."""
+    return published_app.test_client()
 
 
 def guide_text(client, prefix: str) -> str:

@@ -14,12 +14,13 @@ import sys
 from PIL import Image
 from test_leaflets import get_pdf, page_count, run, save
 
-from rightsinfo import leaflets
+from rightsinfo import create_app, leaflets
 from rightsinfo.build import build_site
 from rightsinfo.leaflets import CARD, CARD_SIZE, DEFAULT_SIZE, DIRECTORY, RENDERER
 from rightsinfo.leaflets.batch import job_html
 from rightsinfo.leaflets.model import leaflet_for
 from rightsinfo.leaflets.render import collector_paused
+from rightsinfo.publish.published import write_published
 
 DPI = 100
 MM_PER_INCH = 25.4
@@ -124,6 +125,7 @@ def test_a_worker_serving_pages_and_leaflets_loads_no_build_time_library(site_di
         name.upper() + "_DIR": str(folder) for name, folder in site_dirs.items() if name != "instance"
     }
     settings["INSTANCE_PATH"] = str(site_dirs["instance"])
+    write_published(create_app(settings), only=["ar"])  # as the build does: the worker reads the guide
     script = (
         "import sys\n"
         "from rightsinfo import create_app, leaflets\n"

@@ -24,7 +24,7 @@ from rightsinfo import db
 from rightsinfo.build import build_site
 from rightsinfo.i18n import get_language, languages
 from rightsinfo.publish import crawl
-from rightsinfo.publish.pack import write_packs
+from rightsinfo.publish.published import write_published
 from rightsinfo.search_index import plain_text
 from rightsinfo.site import connection
 
@@ -325,7 +325,7 @@ def test_if_none_match_wins_over_a_range_and_a_failing_if_match_is_412(real_app)
 
 def test_a_fresh_server_serves_the_pack_from_the_build_without_crawling(site_dirs, monkeypatch):
     build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
-    written = write_packs(make_app(site_dirs))
+    written = [path for path in write_published(make_app(site_dirs)) if path.name.endswith(".ndjson.zst")]
     assert sorted(path.name for path in written) == sorted(f"{prefix}.ndjson.zst" for prefix in PREFIXES)
 
     def no_crawl(*args, **kwargs):

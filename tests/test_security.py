@@ -136,6 +136,9 @@ def every_kind_of_response(app) -> list[tuple[str, object]]:
         ("search pack", client.get("/ps/search-pack.json")),
     ]
     if has_route(app, "/guide.html"):
+        from rightsinfo.publish.published import write_published
+
+        write_published(app, only=["ps"])  # as the build does: the guide is a file it wrote
         responses.append(("one-file guide", client.get("/ps/guide.html")))
     if has_route(app, "/<slug>/leaflet.pdf"):
         responses.append(("leaflet PDF", client.get("/en/beta/leaflet.pdf")))

@@ -9,6 +9,7 @@ import pytest
 from conftest import without_isolation
 
 from rightsinfo.i18n import languages
+from rightsinfo.publish.published import write_published
 
 # Every language of the site (the languages file), with its HTML tag and direction.
 EXPECTED = {language.prefix: (language.tag, language.direction) for language in languages()}
@@ -183,7 +184,8 @@ def test_organisation_pages_show_the_date_their_record_and_contacts_were_checked
     assert "dated ۳ جولای ۲۰۲۵." in pashto and "dated ۱ جنوري ۲۰۱۴" in pashto
 
 
-def test_sources_read_alike_on_pages_organisations_and_the_guide(client):
+def test_sources_read_alike_on_pages_organisations_and_the_guide(app, client):
+    write_published(app, only=["ps"])
     entry = re.compile(
         r'<bdi>S1</bdi> Fixture source one <span class="source-date">\([^)]+\)</span> '
         r'<bdi class="url">https://example.org/one</bdi>'
@@ -275,6 +277,8 @@ def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(monkey
             self.log = self
             self.warning = self.warnings.append
 
+    publishing = []  # the start hook's other duty, tested with a real gunicorn in test_publish_start
+    monkeypatch.setattr(gunicorn_conf, "publish_missing", publishing.append)
     monkeypatch.delenv("RIGHTSINFO_PUBLIC_BASE_URL", raising=False)
     placeholder = Server()
     gunicorn_conf.when_ready(placeholder)
@@ -282,15 +286,21 @@ def test_start_up_warns_when_leaflets_would_print_the_placeholder_address(monkey
     monkeypatch.setenv("RIGHTSINFO_PUBLIC_BASE_URL", "https://rights.example.org")
     configured = Server()
     gunicorn_conf.when_ready(configured)
-    assert configured.warnings == []
+    assert configured.warnings == [] and publishing == [placeholder, configured]
 
 
 def test_export_warns_when_its_leaflet_links_would_use_the_placeholder_address(app, tmp_path):
-    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
+    # The warning comes before any page is fetched, so a folder the export refuses at once shows it
+    # without a crawl: the refusal itself proves the command ran past the warning.
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "notes.txt").write_text("mine", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["export", str(occupied)])
     assert result.output.startswith("PUBLIC_BASE_URL is the placeholder")
+    assert "not an earlier export" in result.output
     app.config["PUBLIC_BASE_URL"] = "https://rights.example.org"
-    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "out")])
-    assert "PUBLIC_BASE_URL" not in result.output
+    result = app.test_cli_runner().invoke(args=["export", str(occupied)])
+    assert "not an earlier export" in result.output and "PUBLIC_BASE_URL" not in result.output
 
 
 def test_hreflang_alternates_are_absolute_public_addresses(app):
@@ -300,3 +310,13 @@ def test_hreflang_alternates_are_absolute_public_addresses(app):
     assert alternates == {
         tag: f"https://rights.example.org/{prefix}/alpha/" for prefix, (tag, _direction) in EXPECTED.items()
     }
+
+
+def test_the_organisations_page_asks_for_the_kinds_in_use_once(client, monkeypatch):
+    from rightsinfo import db
+
+    calls = []
+    kinds_in_use = db.kinds_in_use
+    monkeypatch.setattr(db, "kinds_in_use", lambda conn: calls.append(1) or kinds_in_use(conn))
+    assert client.get("/ps/organisations/").status_code == 200
+    assert len(calls) == 1

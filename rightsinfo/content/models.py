@@ -18,9 +18,7 @@ class Source:
     id: str
     url: str
     title: str
-    supports: str
     date: str
-    also: list[str]
     dated: PartialDate | None = None
 
 

@@ -31,7 +31,7 @@ TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
-    """Read sources.yaml: S-numbers with address, title, what they support and their date."""
+    """Read sources.yaml: S-numbers with address, title and date (`supports` is a note for editors)."""
     data, node = (load_yaml(path, problems) or (None, None)) if path.exists() else ({}, None)
     if not isinstance(data, dict):
         if data is not None:
@@ -57,9 +57,7 @@ def read_sources(path: Path, problems: Problems) -> dict[str, Source]:
             id=str(key),
             url=url,
             title=str(entry.get("title") or key),
-            supports=str(entry.get("supports") or ""),
             date=str(note) if note else (format_day(dated, get_language(ENGLISH)) if dated else "undated"),
-            also=[str(item) for item in entry.get("also") or []],
             dated=dated,
         )
     return sources

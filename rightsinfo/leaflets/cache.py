@@ -16,7 +16,7 @@ from flask import Flask
 from rightsinfo import assets
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import FONTS_DIR, PACKAGE_DIR, TEMPLATES_DIR
-from rightsinfo.publish.pack import write_atomically
+from rightsinfo.publish.published import write_atomically
 from rightsinfo.site import build
 
 CACHE_DIR_NAME = "leaflets"

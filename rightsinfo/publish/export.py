@@ -43,7 +43,8 @@ from rightsinfo.publish.crawl import (
     source_of,
     with_bar,
 )
-from rightsinfo.publish.pack import pack_urls, pack_version, write_packs
+from rightsinfo.publish.pack import pack_urls, pack_version
+from rightsinfo.publish.published import write_published
 from rightsinfo.serving import COMPRESSIBLE_TYPES, brotli_compress, gzip_compress
 from rightsinfo.site import current_site
 
@@ -185,7 +186,7 @@ def write_export(
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    write_packs(app)  # the build writes them; an export of a site built without them still has them
+    write_published(app)  # the build writes them; an export of a site built without them still has them
     report = ExportReport(directory=target)
     problems: list[str] = []
     client = app.test_client()

@@ -1,35 +1,31 @@
 """The offline pack: each language's pages and files in one Zstandard file, written once per build.
 
-``write_packs`` asks the app for every pack URL through the one crawl and writes
-``<instance>/packs/<version>/<lang>.ndjson.zst``; the build command runs it after each build, and the
-static export before it crawls. The view in ``offline.py`` only reads that file, so no reader's request
+``pack_body`` asks the app for every pack URL through the one crawl; ``publish/published.py`` writes
+it to ``<instance>/packs/<version>/<lang>.ndjson.zst`` after each build, at server start and before
+the static export crawls. The view in ``offline.py`` only reads that file, so no reader's request
 ever crawls or compresses the site, and every gunicorn worker serves the same bytes from the first
 request on. Why the pack is one Zstandard stream of JSON lines is told in ``offline.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import zstandard
-from flask import Flask, url_for
+from flask import url_for
 
-from rightsinfo import db, i18n
+from rightsinfo import db
 from rightsinfo.assets import VOLUNTEERS_ONLY, code_version
 from rightsinfo.config import PACKS_DIR_NAME
-from rightsinfo.publish.crawl import Fetched, fetch_exactly, in_fresh_context
+from rightsinfo.publish.crawl import Fetched, fetch_exactly
 from rightsinfo.site import connection, current_site
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 DECODER_PATH = Path(__file__).parent.parent / "vendor" / "fzstd" / "fzstd.js"
 PACK_SUFFIX = ".ndjson.zst"
-PACK_VERSIONS_KEPT = 3  # a worker that has not yet seen the newest build still serves its own
 # Headers that describe one transfer, not the file: the worker's copy is stored decoded.
 PACK_DROPPED_HEADERS = frozenset(
     {"content-encoding", "content-length", "etag", "vary", "date", "server", "connection", "set-cookie"}
@@ -112,42 +108,8 @@ def compress_lines(lines: list[str]) -> bytes:
     return b"".join([*parts, compressor.flush()])
 
 
-def write_atomically(path: Path, body: bytes) -> None:
-    """Write a file beside its place and rename it in, so no reader ever gets half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".pack-", dir=path.parent)
-    with os.fdopen(handle, "wb") as temp:
-        temp.write(body)
-    os.replace(temp_name, path)
-
-
-def write_packs(app: Flask) -> list[Path]:
-    """Write each language's pack of the current build, unless it is written already; return them all."""
-    return in_fresh_context(write_missing_packs, app)
-
-
-def write_missing_packs(app: Flask) -> list[Path]:
-    """Crawl and write the packs not yet on disk; write none if a build lands while the pages are read."""
-    with app.test_request_context():
-        version = pack_version()
-        built_on = dt.datetime.fromisoformat(db.meta(connection())["built_at"]).date().isoformat()
-        urls_by_lang = {language.prefix: pack_urls(language.prefix) for language in i18n.languages()}
-    paths = {lang: pack_path(app.instance_path, version, lang) for lang in urls_by_lang}
-    client = app.test_client()
-    bodies = {}
-    for lang, urls in urls_by_lang.items():
-        if paths[lang].exists():
-            continue
-        # The pack holds each page as the browser gets it with no Content-Encoding: decoded.
-        fetched = fetch_exactly(client, urls, headers={"Accept-Encoding": "identity"})
-        head = json.dumps({"version": version, "lang": lang, "total": len(urls), "built": built_on})
-        bodies[lang] = compress_lines([head, *(pack_line(item) for item in fetched)])
-    with app.test_request_context():
-        if pack_version() != version:  # maybe a mix of two builds: never written
-            return []
-    for lang, body in bodies.items():
-        write_atomically(paths[lang], body)
-    from rightsinfo.build import remove_old_versions  # a build-time module, kept out of serving workers
-
-    remove_old_versions(Path(app.instance_path) / PACKS_DIR_NAME, keep=version, kept=PACK_VERSIONS_KEPT)
-    return list(paths.values())
+def pack_body(client, urls: list[str], head: dict) -> bytes:
+    """Return one language's pack: its head line, then each URL as the app serves it, decoded."""
+    # The pack holds each page as the browser gets it with no Content-Encoding: decoded.
+    fetched = fetch_exactly(client, urls, headers={"Accept-Encoding": "identity"})
+    return compress_lines([json.dumps(head), *(pack_line(item) for item in fetched)])
