@@ -49,8 +49,8 @@ port-free:
 
 ## run: set up (runtime dependencies only), build the content and serve on http://127.0.0.1:$(PORT)
 run: system-run port-free $(VENV)/.installed-run
-	$(FLASK) build --leaflets
-	$(BIN)/gunicorn --config python:rightsinfo.gunicorn_conf --bind 127.0.0.1:$(PORT) wsgi:app
+	$(FLASK) build
+	RIGHTSINFO_PRERENDER_LEAFLETS_AT_START=1 $(BIN)/gunicorn --config python:rightsinfo.gunicorn_conf --bind 127.0.0.1:$(PORT) wsgi:app
 
 ## build: compile the catalogues and build the content database (fails naming file and line)
 # Quick, for an editor's edit-and-reload loop: leaflets are rendered when first asked for.

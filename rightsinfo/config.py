@@ -52,6 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TODAY", "", "Fix today's date (YYYY-MM-DD) for tests and rehearsals; empty: the real date."),
     Setting("FEEDBACK_EMAIL", "", "Address for 'Report a mistake' links (empty: no link anywhere)."),
+    Setting(
+        "PRERENDER_LEAFLETS_AT_START",
+        False,
+        "As the server starts, pre-render in the background the leaflets the print page offers.",
+    ),
 )
 
 

@@ -119,3 +119,28 @@ def test_a_print_pack_contents_give_the_page_each_topic_starts_on(client, tmp_pa
     assert len(entries) == 3, page_text(1)
     for title, page in entries:
         assert title in " ".join(page_text(int(page)).split()), (title, page)
+
+
+def run_start_publish(instance: Path, monkeypatch, prerender_at_start: str) -> list[str]:
+    """Run what gunicorn's master runs at start on a built instance; return what it pre-rendered for."""
+    from rightsinfo.publish import __main__ as start
+
+    monkeypatch.setenv("RIGHTSINFO_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("RIGHTSINFO_PRERENDER_LEAFLETS_AT_START", prerender_at_start)
+    calls: list[str] = []
+
+    def prerender(app, progress=None):
+        calls.append(app.instance_path)
+        return publish_leaflets.PrerenderReport(rendered=0, already_made=0, bytes_written=0, seconds=0.0)
+
+    monkeypatch.setattr(start, "prerender_leaflets", prerender)
+    assert start.main() == 0
+    return calls
+
+
+def test_the_server_start_pre_renders_leaflets_in_the_background_only_when_set(app, monkeypatch):
+    # make run serves at once and leaves the ~270 PDFs to the start hook's child process: the
+    # setting decides, so test servers and benches never render behind the figures they take.
+    instance = Path(app.instance_path)
+    assert run_start_publish(instance, monkeypatch, "1") == [str(instance)]
+    assert run_start_publish(instance, monkeypatch, "0") == []
