@@ -48,6 +48,8 @@ def printed_leaflets(lang: str, slugs: list[str]) -> list[Leaflet]:
     with_english = [None] if lang == i18n.ENGLISH else [None, i18n.ENGLISH]
     leaflets = [leaflet_for(lang, slug, size) for slug in [*slugs, DIRECTORY, PAPERS] for size in SIZES]
     leaflets += [leaflet_for(lang, slug, with_lang=i18n.ENGLISH) for slug in slugs if lang != i18n.ENGLISH]
+    if lang != i18n.ENGLISH:  # the words on papers with English beside them fill an A4 sheet
+        leaflets.append(leaflet_for(lang, PAPERS, "a4", with_lang=i18n.ENGLISH))
     leaflets += [leaflet_for(lang, CARD, with_lang=with_lang) for with_lang in with_english]
     leaflets += [Leaflet(PACK, lang, every_topic(slugs), size) for size in SIZES]
     return leaflets
