@@ -60,6 +60,8 @@ def site(tmp_path_factory):
     for card in CARDS:
         [text] = texts.sections(conn, "ps", "cards", card)
         add_recording(dirs.content, "ps", "cards", card, text)
+    [numbers] = texts.sections(conn, "ps", "emergency", "numbers")
+    add_recording(dirs.content, "ps", "emergency", "numbers", numbers)
     conn.close()
     build(dirs)
     with Server(dirs) as server:
@@ -133,6 +135,26 @@ def test_a_card_plays_its_own_recording_from_the_card(site, chromium):
     assert page.evaluate(f"{PLAYER}.src") == src
     marked = "document.querySelectorAll('.read-aloud-current, section[aria-current]').length"
     assert page.evaluate(marked) == 0
+    context.close()
+
+
+def test_the_home_page_plays_the_emergency_numbers_recording_beside_them(site, chromium):
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(site.base_url + "/prs/")
+    assert page.locator("[data-read-aloud]").count() == 0  # not recorded in Dari: no control at all
+    page.goto(site.base_url + "/ps/")
+    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
+    beside = "document.querySelector('[data-read-aloud]').nextElementSibling.matches('section.emergency')"
+    assert page.evaluate(beside)
+    start = page.locator("[data-read-start]")
+    assert start.inner_text() == "واورئ" and start.bounding_box()["height"] >= 48
+    start.click()
+    src = wait_for(page, PLAYING, WAIT_SECONDS, "the numbers' recording")
+    assert "/audio/ps/emergency/numbers/numbers." in src
+    assert page.evaluate("document.querySelector('section.emergency').getAttribute('aria-current')") == "true"
+    page.evaluate(TO_THE_END)
+    wait_for(page, STOPPED, WAIT_SECONDS, "the end of the numbers")
     context.close()
 
 

@@ -19,7 +19,8 @@
    the chosen speed (0.75–1.25). A reworded recording plays with its note. With recordings the
    control shows even on a phone without a voice, and then reads only the recorded sections. A button
    inside a section (data-read-from, the section's key: a card's own Listen) plays that section's
-   recording alone, through the same player and controls. */
+   recording alone, through the same player and controls. On the home page the control stands above
+   the emergency numbers (data-read-key="numbers") and plays their recording. */
 (function () {
   'use strict';
   var control = document.querySelector('[data-read-aloud]');
@@ -104,16 +105,18 @@
     note.hidden = !text;
   }
 
-  /* Return a section's recording key: a card's (or section's) id, an h2's id, or "intro" for the first. */
+  /* Return a section's recording key: its data-read-key ("numbers") or id (a card's), an h2's id, or
+     "intro" for the first. */
   function keyOf(element, index) {
-    if (element.tagName === 'SECTION') return element.id;
+    if (element.tagName === 'SECTION') return element.getAttribute('data-read-key') || element.id;
     var first = element.firstElementChild;
     if (first && first.tagName === 'H2') return first.id;
     return index === 0 ? 'intro' : '';
   }
 
-  /* Split the root into sections: each <section> alone; otherwise a new one at each h2. */
+  /* Split the root into sections: a <section> root is one; else each <section> alone or a new one at each h2. */
   function sections() {
+    if (root.tagName === 'SECTION') return [root]; // the emergency numbers on the home page: one block
     var groups = [];
     var current = null;
     Array.prototype.forEach.call(root.children, function (child) {
