@@ -8,6 +8,10 @@ A language's recording pack is its playable recordings, so its size is bytes per
 Time to first sound is measured in Chromium through the throttling proxy on the 2G link: from the
 tap on Listen to the ``<audio>`` element playing (``currentTime`` > 0), a fresh context each run, the
 page already loaded; the goal is 2 round trips (the Range request and its answer start) + 1.5 s.
+Why it misses on long sections: Chromium (FFmpeg's Ogg demuxer) reads an Ogg file to its end for its
+duration before it plays, over the one ``bytes=0-`` request, so first sound waits for the whole file
+(a 49 KB intro: 2.1 s; a 229 KB section of 70 s: 7.7 s on this link). The same Opus stream remuxed into
+WebM (``ffmpeg -c:a copy``), served with Range the same way, starts in 1.5–1.6 s at any length.
 Run alone with ``python -m bench.recordings``; ``make bench`` runs it as section (j).
 """
 

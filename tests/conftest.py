@@ -76,9 +76,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def make_real_app(instance: Path):
-    """Build and publish the real content/ and translations/ into ``instance``; return an app on them."""
-    dirs = {
+def make_real_app(instance: Path, dirs: dict[str, Path] | None = None):
+    """Build and publish the real content/ and translations/ (or a copy, ``dirs``) into ``instance``."""
+    dirs = dirs or {
         "content": PROJECT_DIR / "content",
         "translations": PROJECT_DIR / "translations",
         "instance": instance,

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 WAIT_SECONDS = 20.0
 PAGE = "/ps/asylum/"
+CARDS = ("doctor", "lawyer")  # recorded; the other cards are not
+CARD_BUTTON = "#{} [data-read-from]"
 PLAYER = "document.querySelector('[data-read-audio]')"
 CURRENT_ID = """(() => { const box = document.querySelector('[aria-current="true"].read-aloud-current');
   if (!box) return null; const h = box.querySelector('h2'); return h ? h.id : 'intro'; })()"""
@@ -53,6 +55,14 @@ def site(tmp_path_factory):
     assert older.facts_hash != outdated.facts_hash  # it said 48 hours when it was recorded
     record(older)
     record(found["i-am-under-18-and-alone"])
+    conn = sqlite3.connect(dirs.instance / DATABASE_NAME)
+    conn.row_factory = sqlite3.Row
+    for card in CARDS:
+        [text] = texts.sections(conn, "ps", "cards", card)
+        add_recording(dirs.content, "ps", "cards", card, text)
+    [numbers] = texts.sections(conn, "ps", "emergency", "numbers")
+    add_recording(dirs.content, "ps", "emergency", "numbers", numbers)
+    conn.close()
     build(dirs)
     with Server(dirs) as server:
         yield server
@@ -102,6 +112,49 @@ def test_the_speed_control_is_labelled_and_changes_the_rate(site, chromium):
     assert page.evaluate(f"{PLAYER}.playbackRate") == 1.25
     height = page.evaluate("document.querySelector('[data-read-speed]').getBoundingClientRect().height")
     assert height >= 48
+    context.close()
+
+
+def test_a_card_plays_its_own_recording_from_the_card(site, chromium):
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(site.base_url + "/ps/cards/")
+    card = CARDS[1]
+    shown = f"!document.querySelector({CARD_BUTTON.format(card)!r}).hidden"
+    wait_for(page, shown, WAIT_SECONDS, "the card's button")
+    assert page.locator("[data-read-from]").count() == len(CARDS)  # only recorded cards have one
+    button = page.locator(CARD_BUTTON.format(card))
+    assert button.inner_text() == "دا کارت واورئ"  # labelled in the reader's language (a draft)
+    assert button.bounding_box()["height"] >= 48
+    button.click()
+    src = wait_for(page, PLAYING, WAIT_SECONDS, "the card's recording")
+    assert f"/audio/ps/cards/{card}/card." in src
+    assert page.evaluate("document.querySelector('[aria-current=true].read-aloud-current').id") == card
+    page.evaluate(TO_THE_END)
+    wait_for(page, STOPPED, WAIT_SECONDS, "the end of the card")  # that card alone, no other after it
+    assert page.evaluate(f"{PLAYER}.src") == src
+    marked = "document.querySelectorAll('.read-aloud-current, section[aria-current]').length"
+    assert page.evaluate(marked) == 0
+    context.close()
+
+
+def test_the_home_page_plays_the_emergency_numbers_recording_beside_them(site, chromium):
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(site.base_url + "/prs/")
+    assert page.locator("[data-read-aloud]").count() == 0  # not recorded in Dari: no control at all
+    page.goto(site.base_url + "/ps/")
+    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
+    beside = "document.querySelector('[data-read-aloud]').nextElementSibling.matches('section.emergency')"
+    assert page.evaluate(beside)
+    start = page.locator("[data-read-start]")
+    assert start.inner_text() == "واورئ" and start.bounding_box()["height"] >= 48
+    start.click()
+    src = wait_for(page, PLAYING, WAIT_SECONDS, "the numbers' recording")
+    assert "/audio/ps/emergency/numbers/numbers." in src
+    assert page.evaluate("document.querySelector('section.emergency').getAttribute('aria-current')") == "true"
+    page.evaluate(TO_THE_END)
+    wait_for(page, STOPPED, WAIT_SECONDS, "the end of the numbers")
     context.close()
 
 

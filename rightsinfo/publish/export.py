@@ -3,10 +3,11 @@
 ``flask --app rightsinfo export DIR`` asks the app itself, through the one crawl (``publish.crawl``),
 for every address a reader can reach (every page of every language, the organisations, manifests,
 service workers and their offline packs, search packs, one-file guides, leaflets, fingerprinted static
-files and the error pages), so each file holds exactly the bytes the app serves. It then follows every
-link in the pages it wrote, so an address that only a template knows is not forgotten, and a link to
-nowhere stops the export instead of shipping. Text files get ``.gz`` and ``.br`` twins, the very bytes
-the app sends compressed, for servers that send them as they are (nginx ``gzip_static``).
+files, the volunteers' recordings a page may play and the error pages), so each file holds exactly the
+bytes the app serves. It then follows every link in the pages it wrote, so an address that only a
+template knows is not forgotten, and a link to nowhere stops the export instead of shipping. Text
+files get ``.gz`` and ``.br`` twins, the very bytes the app sends compressed, for servers that send
+them as they are (nginx ``gzip_static``).
 
 An address becomes a file by the rules static hosts already follow: ``/ps/asylum/`` is
 ``ps/asylum/index.html``, ``/ps/search`` is ``ps/search.html`` and ``/ps/sw.js`` stays ``ps/sw.js``.
@@ -34,6 +35,7 @@ from flask.cli import with_appcontext
 
 from rightsinfo import i18n
 from rightsinfo.config import placeholder_address_warning
+from rightsinfo.offline import recording_files
 from rightsinfo.publish.crawl import (
     ERROR_PAGE,
     CrawlError,
@@ -103,6 +105,7 @@ def seed_urls(app: Flask) -> list[str]:
                 url_for("guide.guide", lang=lang),
                 f"/{lang}{ERROR_PAGE}",
             ]
+            urls += [url for url, _bytes in recording_files(lang)]  # no page links them: listen.js does
         assets = current_site().assets
         urls += [assets.url(name) for name in sorted(assets.urls)]
     urls += leaflet_urls(app)

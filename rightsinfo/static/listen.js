@@ -17,7 +17,10 @@
    title and introduction being "intro", each h2 by its id, each card by its id → [address,
    reworded]), that recording plays instead of the phone's voice, through one <audio> element, at
    the chosen speed (0.75–1.25). A reworded recording plays with its note. With recordings the
-   control shows even on a phone without a voice, and then reads only the recorded sections. */
+   control shows even on a phone without a voice, and then reads only the recorded sections. A button
+   inside a section (data-read-from, the section's key: a card's own Listen) plays that section's
+   recording alone, through the same player and controls. On the home page the control stands above
+   the emergency numbers (data-read-key="numbers") and plays their recording. */
 (function () {
   'use strict';
   var control = document.querySelector('[data-read-aloud]');
@@ -43,7 +46,7 @@
   // A run of Latin words, with the brackets around it ("(asylum)"), which are not read either way.
   var LATIN_RUN = new RegExp('\\(?(' + LATIN_WORD + '(?:[ ]+' + LATIN_WORD + ')*)\\)?', 'g');
   var BLOCKS = /^(P|LI|H1|H2|H3|H4|DT|DD|DIV|SECTION|TR|BLOCKQUOTE)$/;
-  var SKIPPED = 'script, style, svg, template, [hidden], [aria-hidden="true"], [data-read-aloud]';
+  var SKIPPED = 'script, style, svg, template, [hidden], [aria-hidden="true"], [data-read-aloud], [data-read-from]';
 
   var voice = null; // { main: SpeechSynthesisVoice, fallback: bool }
   var englishVoice = null;
@@ -102,16 +105,18 @@
     note.hidden = !text;
   }
 
-  /* Return a section's recording key: a card's (or section's) id, an h2's id, or "intro" for the first. */
+  /* Return a section's recording key: its data-read-key ("numbers") or id (a card's), an h2's id, or
+     "intro" for the first. */
   function keyOf(element, index) {
-    if (element.tagName === 'SECTION') return element.id;
+    if (element.tagName === 'SECTION') return element.getAttribute('data-read-key') || element.id;
     var first = element.firstElementChild;
     if (first && first.tagName === 'H2') return first.id;
     return index === 0 ? 'intro' : '';
   }
 
-  /* Split the root into sections: each <section> alone; otherwise a new one at each h2. */
+  /* Split the root into sections: a <section> root is one; else each <section> alone or a new one at each h2. */
   function sections() {
+    if (root.tagName === 'SECTION') return [root]; // the emergency numbers on the home page: one block
     var groups = [];
     var current = null;
     Array.prototype.forEach.call(root.children, function (child) {
@@ -295,11 +300,14 @@
     }
   }
 
-  function start() {
+  /* Read the whole page, or, from a section's own button, play that section's recording alone. */
+  function start(event) {
+    var own = event && event.currentTarget.getAttribute('data-read-from');
     if (!voice && !recorded) return;
     run += 1;
     silence();
-    if (!plan.length) plan = makePlan();
+    if (own) plan = [{ element: event.currentTarget.closest('section'), chunks: [], recording: recordings[own] }];
+    else plan = makePlan();
     if (!plan.length) return; // nothing here recorded or in a language this phone can speak
     sectionIndex = 0;
     chunkIndex = 0;
@@ -320,6 +328,11 @@
   }
 
   buttons.start.addEventListener('click', start);
+  Array.prototype.forEach.call(document.querySelectorAll('[data-read-from]'), function (button) {
+    if (!recordings[button.getAttribute('data-read-from')]) return;
+    button.hidden = false;
+    button.addEventListener('click', start);
+  });
   buttons.pause.addEventListener('click', function () {
     if (onRecording()) player.pause();
     else synth.pause();

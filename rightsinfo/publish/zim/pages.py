@@ -98,7 +98,9 @@ class PageRewriter(HTMLParser):
             return
         values = dict(attrs)
         rel = values.get("rel") or ""
-        if tag == "form" or "data-worker" in values or rel in {"manifest", "alternate"}:
+        # Read-aloud needs listen.js, which a ZIM leaves out: its hidden controls and recordings go too.
+        dropped = {"data-worker", "data-read-aloud"} & values.keys()
+        if tag == "form" or dropped or rel in {"manifest", "alternate"}:
             return self.drop(tag, closed)
         changed = False
         for name in ("href", "src"):
