@@ -24,6 +24,7 @@ ACCESS_LOG_FORMAT_WITHOUT_CLIENT_DATA = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms
 INVALID_REQUEST_PREFIX = "Invalid request from"
 PUBLISH_COMMAND = (sys.executable, "-m", "rightsinfo.publish")
 QUERY_STRING_PATTERN = re.compile(r"\?[^\s'\"]*")
+WARM_UP_PATHS = ("/en/", "/ps/", "/translators/")  # the templates and catalogues a first reader would load
 
 
 def without_client_data(message: str) -> str:
@@ -90,11 +91,30 @@ limit_request_line = 4094
 limit_request_fields = 100
 
 
+def warm_up(app, log) -> None:
+    """Answer a few requests inside a new worker before it takes any, so no reader meets it cold.
+
+    A worker's first request loads the templates, the catalogues and the database: a few hundred
+    milliseconds a reader on a slow link would wait on top of the link, after every start or reload.
+    The requests go straight to the app (no socket, no access log line). A worker still starts when
+    they fail, as they do before the first build.
+    """
+    from werkzeug.test import Client
+
+    client = Client(app)
+    for path in WARM_UP_PATHS:
+        try:
+            client.get(path, headers={"Accept-Encoding": "br"}).close()
+        except Exception as error:  # warming is a courtesy: serving must start regardless
+            log.warning("warming %s failed: %s", path, error)
+
+
 def post_worker_init(worker) -> None:
-    """Start the worker's render process as the worker starts, so the first leaflet waits for no fonts."""
+    """Start the worker's render process and warm the worker, before it accepts a request."""
     from rightsinfo.leaflets.render import RENDER_PROCESS
 
     RENDER_PROCESS.start()
+    warm_up(worker.wsgi, worker.log)
 
 
 def on_starting(server) -> None:

@@ -1,0 +1,27 @@
+"""A new gunicorn worker answers a few requests itself before it takes a reader's (cold-server bench)."""
+
+from __future__ import annotations
+
+import logging
+
+from rightsinfo import gunicorn_conf
+
+
+def test_a_new_worker_warms_its_pages_before_it_takes_requests(app):
+    asked: list[str] = []
+
+    def recording_app(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        return app.wsgi_app(environ, start_response)
+
+    gunicorn_conf.warm_up(recording_app, logging.getLogger("test"))
+    assert asked == list(gunicorn_conf.WARM_UP_PATHS)
+
+
+def test_a_worker_still_starts_when_warming_fails(caplog):
+    def broken_app(environ, start_response):
+        raise RuntimeError("nothing is built yet")
+
+    with caplog.at_level(logging.WARNING):
+        gunicorn_conf.warm_up(broken_app, logging.getLogger("test"))
+    assert "warming /en/ failed: nothing is built yet" in caplog.text
