@@ -6,7 +6,7 @@ sections run on a fresh build of the real content, as in ``make bench``; ``bench
 keeps every other section as it was and records, for each section rerun here, when and on what
 load it was measured (``machine.sections``), so no figure is passed off as part of another run.
 
-Names: ``pack_flood``, ``cold_server``, ``recordings``.
+Names: ``pack_flood``, ``cold_server``, ``offline_save``, ``recordings``.
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import cold_server, recordings
+from bench import cold_server, offline_save, recordings
 from bench.pack_flood import measure_pack_flood
-from bench.run import RESULTS_PATH, measure_build
+from bench.run import RESULTS_PATH, SAVE_RUNS, measure_build
 from bench.table import Table
 
 SECTIONS: dict[str, Callable[[Table, Path, Path], None]] = {
     "pack_flood": lambda table, instance, scratch: measure_pack_flood(table, instance),
     "cold_server": lambda table, instance, scratch: cold_server.report(table, instance),
+    "offline_save": lambda table, instance, scratch: offline_save.report(table, instance, SAVE_RUNS),
     "recordings": lambda table, instance, scratch: recordings.report(table, scratch),
 }
 RESULT_KEYS = {"pack_flood": ("throughput", "pack_flood"), "cold_server": ("cold_server",),
-               "recordings": ("recordings",)}  # fmt: skip
+               "offline_save": ("offline_save",), "recordings": ("recordings",)}  # fmt: skip
 
 
 def merged(previous: dict, table: Table, names: list[str], load: tuple[float, float]) -> dict:
