@@ -8,7 +8,7 @@ Speech from espeak-ng is denser than a volunteer's (fewer pauses), so bytes per 
 bound for the same bit rate; Opus at a constant target rate makes them nearly independent of the voice.
 A language's recording pack is its playable recordings, so its size is bytes per minute × minutes.
 Time to first sound is measured in Chromium through the throttling proxy on the 2G link, for the
-shortest (about 15 s) and the longest (about 70 s) section of the recorded page: from giving the
+shortest (15 s) and the longest (143 s with espeak-ng) section of the recorded page: from giving the
 page's ``<audio>`` element the section's address and ``play()`` (what listen.js does when Listen
 reaches a recorded section) to it playing (``currentTime`` > 0), a fresh context each run, the page
 already loaded; the goal is 2 round trips (the Range request and its answer start) + 1.5 s.
