@@ -1,9 +1,9 @@
-"""Recorded voices as served: ``/audio/<lang>/<kind>/<item>/<section>.<hash>.ogg``, immutable, Range answered.
+"""Recorded voices as served: ``/audio/<lang>/<kind>/<item>/<section>.<hash>.webm``, immutable, by Range.
 
-The build placed each playable recording under its hash (``recordings/``), and its address carries the
-hash, so a file is cached for a year and a new take gets a new address. Only an address the build's
-``recordings`` table gives is served: an outdated recording has none, so no reader hears an old
-number, even from a link kept from before. Anything else is a ``404`` in the reader's language.
+The build placed each playable recording as WebM under its hash (``recordings/served.py``), and its
+address carries the hash, so a file is cached for a year and a new take gets a new address. Only an
+address the build's ``recordings`` table gives is served: an outdated recording has none, so no reader
+hears an old number, even from a link kept from before. Anything else is a ``404`` in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from rightsinfo import db, i18n
 from rightsinfo.assets import IMMUTABLE
 from rightsinfo.config import AUDIO_DIR_NAME
 from rightsinfo.publish.serve import published_file
+from rightsinfo.recordings.served import SERVED_MIMETYPE, SERVED_SUFFIX
 from rightsinfo.recordings.states import REWORDED
 from rightsinfo.site import connection
 
 bp = Blueprint("audio", __name__)
 QUERY_PARAMETERS = ()  # these routes read nothing from the query
-AUDIO_MIMETYPE = "audio/ogg"
 
 
 @bp.get("/audio/<lang>/<kind>/<item_id>/<name>")
@@ -32,10 +32,10 @@ def recording(lang: str, kind: str, item_id: str, name: str):
     if row is None or row["url"] != request.path:
         abort(404)
     digest = row["url"].rsplit(".", 2)[1]
-    path = Path(current_app.instance_path) / AUDIO_DIR_NAME / f"{digest}.ogg"
+    path = Path(current_app.instance_path) / AUDIO_DIR_NAME / f"{digest}{SERVED_SUFFIX}"
     if not path.is_file():
         abort(404)
-    return published_file(path, AUDIO_MIMETYPE, {"Cache-Control": IMMUTABLE})
+    return published_file(path, SERVED_MIMETYPE, {"Cache-Control": IMMUTABLE})
 
 
 def playable_recordings(kind: str, item_id: str | None = None) -> dict[str, list]:

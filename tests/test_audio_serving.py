@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
+
 import pytest
 from recording_fixtures import recorded_app
 
 from rightsinfo import db
+from rightsinfo.recordings.conversion import duration_seconds, probe
 from rightsinfo.site import connection
+
+SAME_DURATION_SECONDS = 0.05  # copied, not re-encoded: the same packets, the same length
 
 
 @pytest.fixture
@@ -27,11 +34,32 @@ def test_a_recording_is_served_whole_immutable_and_without_cookies(recorded):
     client, intro, _second = recorded
     response = client.get(intro["url"])
     assert response.status_code == 200
-    assert response.mimetype == "audio/ogg"
-    assert response.data[:4] == b"OggS" and len(response.data) == intro["bytes"]
+    assert response.mimetype == "audio/webm"
+    assert len(response.data) == intro["bytes"]
     assert "immutable" in response.headers["Cache-Control"]
     assert response.headers["Accept-Ranges"] == "bytes"
     assert "Set-Cookie" not in response.headers
+
+
+def packet_sizes(path: Path) -> list[int]:
+    """Return the size of every audio packet in a file, as ffprobe reads them."""
+    command = ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "packet=size"]
+    result = subprocess.run([*command, "-of", "json", str(path)], capture_output=True, text=True, check=True)
+    return [int(packet["size"]) for packet in json.loads(result.stdout)["packets"]]
+
+
+def test_a_recording_is_served_as_webm_holding_the_stored_opus_stream(recorded, site_dirs, tmp_path):
+    """WebM, not Ogg: Chromium reads an Ogg file to its end before it plays, a long wait on 2G."""
+    client, intro, _second = recorded
+    served = tmp_path / "served"
+    served.write_bytes(client.get(intro["url"]).data)
+    probed = probe(served)
+    assert probed["format"]["format_name"] == "matroska,webm"
+    [stream] = probed["streams"]
+    assert (stream["codec_type"], stream["codec_name"], stream["channels"]) == ("audio", "opus", 1)
+    stored = site_dirs["content"] / "recordings/ps/pages/alpha/intro.ogg"
+    assert abs(duration_seconds(served) - duration_seconds(stored)) <= SAME_DURATION_SECONDS
+    assert packet_sizes(served) == packet_sizes(stored), "the Opus packets are copied, never re-encoded"
 
 
 def test_a_recording_answers_range_requests(recorded):

@@ -31,6 +31,7 @@ from test_deploy import main_conf
 from bench.server import free_port
 from rightsinfo import db, i18n
 from rightsinfo.guide import content_security_policy
+from rightsinfo.publish.crawl import TYPE_BY_SUFFIX
 from rightsinfo.publish.export import ExportError, ExportReport, export_site
 from rightsinfo.publish.pack import pack_urls
 from rightsinfo.serving import COMPRESSIBLE_TYPES, security_headers
@@ -408,6 +409,18 @@ def test_nginx_serves_every_exported_address_as_the_app_does(real_app, report, n
                 headers.get("Content-Encoding") == "gzip" and gzip.decompress(body) == expected.get_data()
             ), url
             assert headers.get("Vary") == "Accept-Encoding"
+
+
+def test_nginx_sends_every_kind_of_exported_file_with_the_type_the_app_sends(tmp_path):
+    root = tmp_path / "export"
+    (root / "en").mkdir(parents=True)
+    (root / "en" / "index.html").write_text("<!doctype html>", encoding="utf-8")  # nginx's start check
+    for suffix in TYPE_BY_SUFFIX:
+        (root / f"file{suffix}").write_bytes(b"x")
+    with Nginx(root, tmp_path / "nginx") as server:
+        for suffix, wanted in TYPE_BY_SUFFIX.items():
+            _status, headers, _body = server.get(f"/file{suffix}")
+            assert headers.get_content_type() == wanted, suffix
 
 
 @pytest.mark.parametrize(("path", "lang"), [("/ps/nowhere/", "ps"), ("/ur/a/b/c/d", "ur"), ("/nowhere", "en"),

@@ -11,8 +11,10 @@ from recording_fixtures import add_recording, sidecar_text, speak_ogg
 from rightsinfo.build import build_site
 from rightsinfo.config import AUDIO_DIR_NAME, DATABASE_NAME
 from rightsinfo.content import ContentError
-from rightsinfo.recordings import texts
+from rightsinfo.recordings import served, texts
 from rightsinfo.recordings.texts import SectionText
+
+EBML_MAGIC = b"\x1a\x45\xdf\xa3"  # the first bytes of every Matroska (WebM) file
 
 
 def build(dirs: dict[str, Path]) -> sqlite3.Connection:
@@ -39,16 +41,46 @@ def built(site_dirs):
     return site_dirs, texts.sections(conn, "ps", "pages", "alpha")
 
 
-def test_a_current_recording_is_served_from_a_hashed_file(built):
+def served_file(dirs: dict[str, Path], row: dict) -> Path:
+    """Return the file the build placed for a row's address."""
+    return dirs["instance"] / AUDIO_DIR_NAME / (row["url"].rsplit(".", 2)[1] + ".webm")
+
+
+def test_a_current_recording_is_served_from_a_hashed_webm_file(built):
     dirs, (intro, *_rest) = built
     add_recording(dirs["content"], "ps", "pages", "alpha", intro)
     row = state(build(dirs), "ps", "pages", "alpha", "intro")
     assert row["state"] == "current" and row["why"] is None
-    assert row["url"].startswith("/audio/ps/pages/alpha/intro.") and row["url"].endswith(".ogg")
-    digest = row["url"].rsplit(".", 2)[1]
-    served = dirs["instance"] / AUDIO_DIR_NAME / f"{digest}.ogg"
-    assert served.read_bytes() == (dirs["content"] / "recordings/ps/pages/alpha/intro.ogg").read_bytes()
+    assert row["url"].startswith("/audio/ps/pages/alpha/intro.") and row["url"].endswith(".webm")
+    served = served_file(dirs, row)
+    assert served.read_bytes()[:4] == EBML_MAGIC
     assert row["bytes"] == served.stat().st_size and row["duration_ms"] > 500
+
+
+def test_two_builds_of_the_same_take_serve_the_same_bytes_at_the_same_address(built, tmp_path):
+    dirs, (intro, *_rest) = built
+    add_recording(dirs["content"], "ps", "pages", "alpha", intro)
+    first = state(build(dirs), "ps", "pages", "alpha", "intro")
+    again = {**dirs, "instance": tmp_path / "another-instance"}  # a fresh server: nothing placed yet
+    second = state(build(again), "ps", "pages", "alpha", "intro")
+    assert second["url"] == first["url"]
+    assert served_file(again, second).read_bytes() == served_file(dirs, first).read_bytes()
+
+
+def test_a_new_take_gets_a_new_address(built):
+    dirs, (intro, *_rest) = built
+    audio = add_recording(dirs["content"], "ps", "pages", "alpha", intro)
+    first = state(build(dirs), "ps", "pages", "alpha", "intro")
+    speak_ogg(intro.text, audio, extra=["-b:a", "16k"])  # the same words taken again
+    assert state(build(dirs), "ps", "pages", "alpha", "intro")["url"] != first["url"]
+
+
+def test_a_take_ffmpeg_cannot_copy_into_webm_fails_the_build_naming_it(built, monkeypatch):
+    dirs, (intro, *_rest) = built
+    add_recording(dirs["content"], "ps", "pages", "alpha", intro)
+    monkeypatch.setattr(served, "REMUX_OPTIONS", ("-f", "no-such-format"))  # as a broken ffmpeg would
+    assert_build_fails(dirs, "content/recordings/ps/pages/alpha/intro.ogg: cannot be copied into WebM")
+    assert not list((dirs["instance"] / AUDIO_DIR_NAME).glob("*.webm")), "no half-made file is left"
 
 
 def test_sections_without_a_recording_are_missing(built):

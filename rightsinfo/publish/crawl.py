@@ -46,7 +46,7 @@ TYPE_BY_SUFFIX = {
     ".pdf": "application/pdf",
     ".woff2": "font/woff2",
     ".txt": "text/plain",
-    ".ogg": "audio/ogg",  # volunteers' recordings (audio.py)
+    ".webm": "audio/webm",  # volunteers' recordings as served (audio.py); nginx says so too
 }
 
 Params = ParamSpec("Params")

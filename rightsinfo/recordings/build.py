@@ -1,4 +1,4 @@
-"""The build's part for recordings: check them against the built text, write their table, place their files.
+"""The build's part for recordings: check them against the built text, place what is served, list them.
 
 ``build.py`` calls ``recordings_table`` with the rows it has just made, so the states are decided on
 exactly the text readers will be served.
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rightsinfo.content.problems import Problems
 from rightsinfo.recordings.files import read_recordings
-from rightsinfo.recordings.states import built_items, place_files, recording_rows
+from rightsinfo.recordings.served import Placer
+from rightsinfo.recordings.states import built_items, recording_rows
 
 RECORDINGS_TABLE = "recordings"
 RECORDING_COLUMNS = {
@@ -22,16 +23,16 @@ RECORDING_COLUMNS = {
 
 
 def recordings_table(db, content_dir: Path, audio_dir: Path, tables: dict[str, list[dict]]) -> None:
-    """Check every recording, write the ``recordings`` table and place the playable files.
+    """Check every recording, place the playable ones as WebM and write the ``recordings`` table.
 
-    Any problem raises ContentError naming the file, before the database is renamed into place.
+    Any problem raises ContentError naming the file, before the database is renamed into place; a
+    served file placed by then is harmless, named by its take and given no address.
     """
     problems = Problems(content_dir.parent)
     found = read_recordings(content_dir, problems)
     items = built_items(tables["pages"], tables["cards"], tables["emergency"])
-    rows, files = recording_rows(found, items, problems)
+    rows = recording_rows(found, items, problems, Placer(audio_dir, problems).place)
     problems.raise_if_any()
-    place_files(files, audio_dir)
     # Created even when empty: most sections have no recording yet, and the queries still find it.
     db[RECORDINGS_TABLE].create(RECORDING_COLUMNS, pk=("lang", "kind", "item_id", "section"))
     db[RECORDINGS_TABLE].insert_all(rows)

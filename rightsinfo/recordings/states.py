@@ -1,4 +1,4 @@
-"""Each section's recording state, decided once at build, and the playable files placed for serving.
+"""Each section's recording state, decided once at build, and the address each playable one is served at.
 
 A recording is *current* when both hashes match today's text, *reworded* when only the wording changed
 (played, with a note that it may be older than the text), *outdated* when a number or a link changed, or
@@ -8,14 +8,12 @@ section without one is *missing*. A recording for a section the content does not
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rightsinfo.content.problems import Problems
 from rightsinfo.recordings.files import RecordingFile
+from rightsinfo.recordings.served import SERVED_SUFFIX
 from rightsinfo.recordings.texts import (
     CARDS,
     EMERGENCY,
@@ -31,7 +29,8 @@ CURRENT, REWORDED, OUTDATED, MISSING = "current", "reworded", "outdated", "missi
 PLAYABLE = (CURRENT, REWORDED)
 FACTS_CHANGED, WORDING_CHANGED, SHOWN_IN_ENGLISH = "numbers or links changed", "reworded", "shown in English"
 AUDIO_URL_PREFIX = "/audio/"
-FILE_HASH_HEX_CHARS = 16
+# Places a playable take for serving: its served file's hash and size, or None after a problem.
+Serve = Callable[[Path], tuple[str, int] | None]
 # A volunteer reads about 14 characters a second (some 150 words a minute in Pashto, Dari, Arabic, Urdu
 # or Turkish, and slower for a number read digit by digit). A take under 0.3 times that is cut short or
 # the wrong file; over 4 times (plus a breath at each end) it holds far more than the text: long
@@ -82,20 +81,19 @@ def state_of(recording: RecordingFile, section: SectionText, shown: bool) -> tup
     return CURRENT, None
 
 
-def file_hash(path: Path) -> str:
-    """Return the hash that names a recording's served file, so its URL changes whenever its bytes do."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:FILE_HASH_HEX_CHARS]
-
-
 def recording_url(lang: str, kind: str, item_id: str, section: str, digest: str) -> str:
     """Return the immutable address a recording is served at."""
-    return f"{AUDIO_URL_PREFIX}{lang}/{kind}/{item_id}/{section}.{digest}.ogg"
+    return f"{AUDIO_URL_PREFIX}{lang}/{kind}/{item_id}/{section}.{digest}{SERVED_SUFFIX}"
 
 
 def recording_row(
-    place: tuple[str, str, str], section: SectionText, shown: bool, recording: RecordingFile | None
+    place: tuple[str, str, str],
+    section: SectionText,
+    shown: bool,
+    recording: RecordingFile | None,
+    serve: Serve,
 ) -> dict:
-    """Return a section's row: its state, and for a playable recording its file's size and address."""
+    """Return a section's row: its state, and for a playable recording its served file's size and address."""
     lang, kind, item_id = place
     row = dict.fromkeys(("why", "text_hash", "duration_ms", "bytes", "url", "recorded"))
     row |= {"lang": lang, "kind": kind, "item_id": item_id, "section": section.key, "state": MISSING}
@@ -104,9 +102,10 @@ def recording_row(
     state, why = state_of(recording, section, shown)
     row |= {"state": state, "why": why, "text_hash": recording.text_hash}
     row |= {"duration_ms": recording.duration_ms, "recorded": recording.recorded.isoformat()}
-    if state in PLAYABLE:
-        digest = file_hash(recording.path)
-        row |= {"bytes": recording.path.stat().st_size, "url": recording_url(*place, section.key, digest)}
+    served = serve(recording.path) if state in PLAYABLE else None
+    if served:
+        digest, size = served
+        row |= {"bytes": size, "url": recording_url(*place, section.key, digest)}
     return row
 
 
@@ -122,25 +121,24 @@ def duration_problem(recording: RecordingFile, section: SectionText) -> str | No
 
 
 def recording_rows(
-    recordings: list[RecordingFile], items: Iterator[tuple], problems: Problems
-) -> tuple[list[dict], dict[str, Path]]:
-    """Return one row per section (with its state) and the files to serve by hash; record problems.
+    recordings: list[RecordingFile], items: Iterator[tuple], problems: Problems, serve: Serve
+) -> list[dict]:
+    """Return one row per section (with its state), ``serve`` placing each playable take; record problems.
 
     A recording whose item or section does not exist fails the build; one for an item shown in
     English in its language stays, outdated, until the translation is back.
     """
     by_place = {(r.lang, r.kind, r.item_id, r.section): r for r in recordings}
-    rows, files, keys_of = [], {}, {}
+    rows, keys_of = [], {}
     for lang, kind, item_id, shown, sections in items:
         keys_of.setdefault((kind, item_id), [s.key for s in sections])
         for section in sections:
             recording = by_place.pop((lang, kind, item_id, section.key), None)
-            row = recording_row((lang, kind, item_id), section, shown, recording)
+            row = recording_row((lang, kind, item_id), section, shown, recording, serve)
             if row["url"]:
                 problem = duration_problem(recording, section)
                 if problem:
                     problems.add(recording.path, problem)
-                files[row["url"].rsplit(".", 2)[1]] = recording.path
             if shown or recording:
                 rows.append(row)
     for (lang, kind, item_id, section), recording in by_place.items():  # no such section or item
@@ -149,18 +147,4 @@ def recording_rows(
         problems.add(
             recording.path, f"{where} in {lang}" + (f" (its sections: {', '.join(keys)})" if keys else "")
         )
-    return rows, files
-
-
-def place_files(files: dict[str, Path], audio_dir: Path) -> None:
-    """Copy each playable recording to ``audio_dir/<hash>.ogg`` once; the name changes when the bytes do.
-
-    Copied beside its place and renamed in, so no reader ever gets half a file.
-    """
-    audio_dir.mkdir(parents=True, exist_ok=True)
-    for digest, source in files.items():
-        target = audio_dir / f"{digest}.ogg"
-        if not target.exists():
-            partial = audio_dir / f".{digest}.{os.getpid()}"
-            shutil.copyfile(source, partial)
-            os.replace(partial, target)
+    return rows

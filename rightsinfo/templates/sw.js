@@ -276,7 +276,7 @@ function fromAudio(request, saved) {
     return new Response(body.slice(start, end + 1), {
       status: 206,
       headers: {
-        'Content-Type': saved.headers.get('Content-Type') || 'audio/ogg',
+        'Content-Type': saved.headers.get('Content-Type') || 'audio/webm',
         'Content-Range': 'bytes ' + start + '-' + end + '/' + body.byteLength,
         'Content-Length': String(end - start + 1),
         'Accept-Ranges': 'bytes'
