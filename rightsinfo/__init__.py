@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cache = serving.PageCache(lambda: page_version(database.version))
     cache.static.update(assets.entries)
-    site.init_app(app, site.Site(database, assets, cache, factory=create_app))
+    site.init_app(app, site.Site(database, assets, cache))
 
     from rightsinfo import (
         alerts,

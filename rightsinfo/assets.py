@@ -19,6 +19,9 @@ STATIC_DIR = PACKAGE_DIR / "static"
 BROWSER_VENDOR = {"fflate.js": PACKAGE_DIR / "vendor" / "fflate" / "fflate.js"}
 # Scripts only volunteers' recording page loads: no reader needs them, so no offline pack carries them.
 VOLUNTEERS_ONLY = frozenset({"record.js", "fflate.js"})
+# Scripts served only at the head of another, so pages get them with no request of their own: the
+# stale-contact flags run on every page that loads offline.js, and the one-file guide inlines the file.
+CARRIED = {"stale.js": "offline.js"}
 IMMUTABLE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -43,6 +46,12 @@ def code_version(files: Iterable[Path], *salt: str) -> str:
     return digest.hexdigest()[:12]
 
 
+def served_bytes(relative: str, path: Path, static_dir: Path) -> bytes:
+    """Return a static file as it is served: the scripts it carries first, then its own bytes."""
+    carried = [static_dir / name for name, carrier in CARRIED.items() if carrier == relative]
+    return b"".join(part.read_bytes() for part in [*carried, path])
+
+
 def fingerprinted_name(relative: str, data: bytes) -> str:
     """Return ``name.<hash>.ext`` for a file's relative path and bytes."""
     path = Path(relative)
@@ -61,7 +70,9 @@ class Assets:
             path.relative_to(static_dir).as_posix(): path for path in static_dir.rglob("*") if path.is_file()
         }
         for relative, path in sorted({**files, **BROWSER_VENDOR}.items()):
-            data = path.read_bytes()
+            if relative in CARRIED:
+                continue
+            data = served_bytes(relative, path, static_dir)
             digest.update(relative.encode() + data)
             url = "/static/" + fingerprinted_name(relative, data)
             content_type = CONTENT_TYPES.get(path.suffix) or (

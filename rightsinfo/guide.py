@@ -5,6 +5,8 @@ Many readers never open a web address; they receive a file in WhatsApp or over B
 "show this" cards in one file that needs nothing else: the styles are inline (allowed by their hash in
 this route's own Content-Security-Policy), icons are inline SVG symbols, links between parts are
 ``#anchors``, and addresses of other sites are plain text, so opening the file never contacts anyone.
+Its two scripts are inline too, so what depends on the date ("may be out of date", alerts) is decided
+by the phone's date whenever the file is opened, not by the day it was published.
 The build renders each guide once and readers are served that file (``publish/guide_file.py``).
 """
 
@@ -23,7 +25,8 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from rightsinfo import alerts, db
+from rightsinfo import db
+from rightsinfo.assets import STATIC_DIR
 from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.publish.guide_file import PUBLISHING_KEY, guide_path, headers_path
@@ -37,6 +40,10 @@ bp = Blueprint("guide", __name__)
 
 GUIDE_CSS_PATH = Path(__file__).parent / "templates" / "guide.css"
 FILENAME_TEMPLATE = "rightsinfo-{lang}.html"
+# The only scripts a guide runs, inline: contacts' "may be out of date" flags and alerts, each decided by
+# the phone's date. The policy allows both even in a guide with no alert, so it is one policy for every
+# guide, the one the static export's nginx site sends (deploy/static/nginx-site.conf).
+INLINE_SCRIPTS = ("stale.js", "alerts.js")
 
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5"})
 # The guide's #anchor for each page of the site it holds, from the route's endpoint and values.
@@ -56,18 +63,26 @@ def guide_css() -> str:
     return GUIDE_CSS_PATH.read_text(encoding="utf-8").strip()
 
 
-def css_hash() -> str:
-    """Return the base64 SHA-256 of the inline style, the only thing the guide's policy allows."""
-    return base64.b64encode(hashlib.sha256(guide_css().encode()).digest()).decode()
+@cache
+def inline_script(name: str) -> str:
+    """Return a static script the guide carries inline, read once."""
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
 
 
-def content_security_policy(script_hash: str | None = None) -> str:
-    """Return the guide's policy: nothing may load or run but its inline style (and alert script), by hash."""
-    script = f"; script-src 'sha256-{script_hash}'" if script_hash else ""
-    return (
-        f"default-src 'none'; style-src 'sha256-{css_hash()}'{script}; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-    )
+def policy_hash(text: str) -> str:
+    """Return the base64 SHA-256 of an inline style or script, by which the guide's policy allows it."""
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def policy_sources() -> str:
+    """Return what the guide may use (its inline style and scripts, by hash), as its own <meta> says too."""
+    scripts = " ".join(f"'sha256-{policy_hash(inline_script(name))}'" for name in INLINE_SCRIPTS)
+    return f"default-src 'none'; style-src 'sha256-{policy_hash(guide_css())}'; script-src {scripts}"
+
+
+def content_security_policy() -> str:
+    """Return the guide's policy: nothing may load or run but its inline style and scripts, by hash."""
+    return f"{policy_sources()}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
 class SymbolFinder(HTMLParser):
@@ -254,14 +269,12 @@ def rendered_guide(lang: str):
     cited |= {source for term in papers for source in term["sources"]}
     icons = {page["icon"] for page in pages} | {card["icon"] for card in cards}
     icons |= {"emergency", "organisations", "cards"}
-    # Alerts hide themselves by the phone's date, by a script the guide holds only while it holds one.
-    alert_script_hash = alerts.script_hash() if alerts.alerts_for() else None
     response = render_page(
         "guide.html",
-        alert_script=alerts.script_text() if alert_script_hash else None,
-        alert_script_hash=alert_script_hash,
+        alert_script=inline_script("alerts.js"),  # held only while the guide holds an alert
+        stale_script=inline_script("stale.js"),
         css=guide_css(),
-        css_hash=css_hash(),
+        policy_sources=policy_sources(),
         sprite=icon_symbols(icons),
         pages=pages,
         organisations=organisations,
@@ -275,6 +288,6 @@ def rendered_guide(lang: str):
         sources_up_to=newest_date(page["sources_up_to"] for page in pages),
         site_address=Markup('<bdi dir="ltr" class="url">%s</bdi>') % site_url(lang),
     )
-    response.headers["Content-Security-Policy"] = content_security_policy(alert_script_hash)
+    response.headers["Content-Security-Policy"] = content_security_policy()
     response.headers["Content-Disposition"] = f'attachment; filename="{FILENAME_TEMPLATE.format(lang=lang)}"'
     return mark_as_written(response)  # for the build to store; the page cache never keeps a render

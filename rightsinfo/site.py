@@ -10,7 +10,6 @@ blueprint borrows another's plumbing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,8 +36,6 @@ class Site:
     assets: Assets
     cache: PageCache
     leaflet_slots: RenderSlots | None = None  # set when the leaflets blueprint is registered
-    # The factory that made this app, so that a worker process can make its twin (leaflets.batch).
-    factory: Callable[[dict], Flask] | None = None
 
 
 def site_of(app: Flask) -> Site:

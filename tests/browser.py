@@ -148,3 +148,31 @@ class RequestLog:
     def foreign(self, origin: str) -> list[str]:
         """Return the requested URLs that are not on ``origin``."""
         return [url for url in self.urls if url != origin and not url.startswith(origin + "/")]
+
+
+def saved_guide(site_dirs: dict[str, Path], folder: Path, lang: str, day: str) -> Path:
+    """Build the fixture site, publish a language's guide as the build does on ``day``, save it as a file."""
+    from conftest import make_app
+
+    from rightsinfo.build import build_site
+    from rightsinfo.publish.published import write_published
+
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    app = make_app(site_dirs, TODAY=day)
+    write_published(app, only=[lang])
+    guide = folder / f"rightsinfo-{lang}.html"
+    guide.write_bytes(app.test_client().get(f"/{lang}/guide.html").data)
+    return guide
+
+
+def policy_violations(page) -> list[str]:
+    """Return a list that fills with every Content-Security-Policy complaint the page logs."""
+    blocked: list[str] = []
+
+    def note(message) -> None:
+        """Keep a console message if it is the policy blocking something."""
+        if "Content Security" in message.text:
+            blocked.append(message.text)
+
+    page.on("console", note)
+    return blocked

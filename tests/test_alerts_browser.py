@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import Server, SiteDirs, build, copy_real_site, wait_for
+from browser import Server, SiteDirs, build, copy_real_site, policy_violations, saved_guide, wait_for
 from test_accessibility import AXE_OPTIONS, MIN_TAP_TARGET_PX, SMALL_TARGETS_JS
 
 pytestmark = pytest.mark.browser
@@ -115,25 +115,11 @@ def test_a_saved_alert_disappears_offline_the_day_after_it_ends(server, chromium
 
 
 def test_the_guide_file_hides_its_alerts_by_the_phones_date(site_dirs, chromium, tmp_path):
-    from conftest import make_app
-
-    from rightsinfo.build import build_site
-    from rightsinfo.publish.published import write_published
-
-    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
-    app = make_app(site_dirs, TODAY="2024-09-15")
-    write_published(app, only=["en"])  # as the build does on that day
-    response = app.test_client().get("/en/guide.html")
-    guide = tmp_path / "rightsinfo-en.html"
-    guide.write_bytes(response.data)
+    guide = saved_guide(site_dirs, tmp_path, "en", "2024-09-15")
     context = chromium.new_context()
-    blocked = []
     try:
         page = context.new_page()
-        page.on(
-            "console",
-            lambda message: blocked.append(message.text) if "Content Security" in message.text else None,
-        )
+        blocked = policy_violations(page)
         shown = """() => Array.from(document.querySelectorAll('[data-alert-ends]'))
                       .filter((alert) => alert.offsetHeight > 0).map((alert) => alert.dataset.alertEnds)"""
         seen = {}

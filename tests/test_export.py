@@ -359,7 +359,9 @@ def test_nginx_conf_sends_the_apps_security_headers():
     site_policy = dict(security_headers(hsts=False))["Content-Security-Policy"]
     assert f'default "{site_policy}";' in conf
     csp_map = re.search(r"map \$uri \$rightsinfo_csp \{(.*?)\n    \}", conf, re.S).group(1)
-    assert f'"{content_security_policy()}";' in csp_map, "the guide's style hash changed: update the site"
+    assert f'"{content_security_policy()}";' in csp_map, (
+        "the guide's style or script hashes changed: update the site"
+    )
 
 
 def test_the_export_site_is_a_site_to_include_never_a_whole_nginx_conf(tmp_path):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import gzip
-import hashlib
+import html
 import re
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_CONTENT, FIXTURE_TRANSLATIONS, make_app
+from test_security import csp_hash
 
+from rightsinfo.assets import STATIC_DIR
 from rightsinfo.build import build_site
 from rightsinfo.guide import localise_page_html
+from rightsinfo.markup import without_tags
 from rightsinfo.publish.published import write_published
 
 PREFIXES = ["en", "ps", "prs", "ar", "ur"]
@@ -20,6 +22,8 @@ EXPECTED_LANG_DIR = {"en": ("en", "ltr"), "ps": ("ps", "rtl"), "prs": ("fa-AF", 
                      "ur": ("ur", "rtl")}  # fmt: skip
 GUIDE_BUDGET_GZIP_BYTES = 100 * 1024
 STYLE_PATTERN = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+SCRIPT_PATTERN = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+STALE_SCRIPT_PATH = STATIC_DIR / "stale.js"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +60,6 @@ def test_guide_refers_to_no_other_file_or_host(real_app, prefix):
         "url(",
         "@import",
         "<link",
-        "<script",
         "<img",
         "<iframe",
         "<object",
@@ -66,6 +69,7 @@ def test_guide_refers_to_no_other_file_or_host(real_app, prefix):
         assert forbidden not in body, f"{prefix}: {forbidden!r} in the guide"
     assert not re.search(r'="(https?:)?//', body), "an attribute names another host"
     assert len(STYLE_PATTERN.findall(body)) == 1
+    assert set(re.findall(r"<script[^>]*>", body)) == {"<script>"}, "scripts are inline, never loaded"
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -98,19 +102,28 @@ def test_guide_downloads_as_a_file_named_for_its_language(client):
     assert "Set-Cookie" not in response.headers
 
 
-def test_guide_policy_allows_only_its_own_inline_style_by_hash(client):
+def test_guide_policy_allows_only_its_own_inline_style_and_scripts_by_hash(client):
     response = client.get("/ar/guide.html")
-    style = STYLE_PATTERN.search(response.get_data(as_text=True)).group(1)
-    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    body = response.get_data(as_text=True)
+    style = STYLE_PATTERN.search(body).group(1)
+    scripts = SCRIPT_PATTERN.findall(body)
     policy = response.headers["Content-Security-Policy"]
     assert policy.startswith("default-src 'none'; ")
-    assert f"style-src 'sha256-{digest}'" in policy
-    assert "script-src" not in policy and "unsafe-inline" not in policy
-    assert "frame-ancestors 'none'" in policy
-    body = response.get_data(as_text=True)
-    meta_policy = f"default-src 'none'; style-src 'sha256-{digest}'"
-    assert f'<meta http-equiv="Content-Security-Policy" content="{meta_policy}">' in body
+    assert f"style-src {csp_hash(style)};" in policy
+    assert scripts and all(csp_hash(script) in policy.split("script-src ")[1] for script in scripts)
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    meta_policy = policy.split("; frame-ancestors")[0]  # a <meta> policy cannot say who may frame it
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', body).group(1)
+    assert html.unescape(meta) == meta_policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_guide_carries_the_stale_flag_script_and_its_words(client):
+    body = guide_text(client, "ps")
+    assert STALE_SCRIPT_PATH.read_text(encoding="utf-8") in SCRIPT_PATTERN.findall(body)
+    written = re.search(r'<strong class="stale">(.*?)</strong>', body).group(1)  # by the build: an old check
+    words = re.search(r'<body [^>]*data-stale="([^"]*)"', body).group(1)
+    assert html.unescape(words) == html.unescape(without_tags(written)), "the same words for the script"
 
 
 def test_guide_holds_every_topic_organisation_card_and_emergency_number(client):

@@ -6,7 +6,8 @@ checked for changes (after 30 days) and every page must say it on top (after 90 
 page's clock moves (Playwright's ``page.clock``); the server and the saved pack stay as they were, so
 what the reader sees is decided by the phone from dates the pack carries. Once a pack is complete the
 page asks the browser to keep it (``navigator.storage.persist``, stubbed to say yes and no) and says
-plainly what a refusal means.
+plainly what a refusal means. The one-file guide, opened from the phone's files, decides its flags
+the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from browser import Server, SiteDirs, build, copy_real_site, wait_for
+from browser import Server, SiteDirs, build, copy_real_site, policy_violations, saved_guide, wait_for
 
 from rightsinfo.content import read_content
 
@@ -48,9 +49,9 @@ class Freshest:
     org_id: str
 
 
-def freshest_contact(dirs: SiteDirs) -> Freshest:
+def freshest_contact(content_dir) -> Freshest:
     """Return the organisation whose contact was checked most recently, and that day."""
-    content = read_content(dirs.content)
+    content = read_content(content_dir)
     checked = [
         (contact.verified_on.first_day(), organisation.id)
         for organisation in content.organisations
@@ -65,7 +66,7 @@ def freshest_contact(dirs: SiteDirs) -> Freshest:
 def site(tmp_path_factory) -> tuple[SiteDirs, Freshest]:
     """The real content, built with the one clock set to the day of its newest contact check."""
     dirs = copy_real_site(tmp_path_factory.mktemp("age-site"))
-    freshest = freshest_contact(dirs)
+    freshest = freshest_contact(dirs.content)
     dirs = dataclasses.replace(dirs, settings=(("TODAY", freshest.day.isoformat()),))
     build(dirs)
     return dirs, freshest
@@ -163,5 +164,25 @@ def test_a_complete_pack_asks_to_be_kept_and_says_what_a_refusal_means(site, ser
         assert ("۳۰۷۲" in note) and ("۱۹۷" in note), note  # 3 MiB used, 197 MiB free, in Pashto digits
         assert (refusal in note) is not granted
         assert page.evaluate(f"{STATE}.getAttribute('data-offline-kept')") == ("yes" if granted else "no")
+    finally:
+        context.close()
+
+
+def test_a_guide_file_flags_a_contact_that_became_stale_by_the_phones_date(site_dirs, chromium, tmp_path):
+    freshest = freshest_contact(site_dirs["content"])
+    guide = saved_guide(site_dirs, tmp_path, LANG, freshest.day.isoformat())  # published that day
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        blocked = policy_violations(page)
+        contact = f"#o-{freshest.org_id} [data-stale-from]"
+        for day, flags in ((freshest.day, 0), (freshest.day + dt.timedelta(days=365), 1)):
+            page.clock.install(time=noon(day))
+            page.goto(guide.as_uri())
+            assert page.locator(contact).count() == 1, day
+            assert page.locator(f"{contact} .stale").count() == flags, day
+        written = page.locator(".stale:not([data-stale-from] .stale)").first.inner_text()  # by the build
+        assert page.locator(f"{contact} .stale").inner_text() == written  # the words the build writes
+        assert not blocked, blocked  # the inline script runs by its hash
     finally:
         context.close()

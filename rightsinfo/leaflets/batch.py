@@ -9,10 +9,11 @@ the batch with a ``LeafletFailed`` that names it.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
 from flask import Flask
@@ -21,7 +22,6 @@ from rightsinfo.config import SETTINGS
 from rightsinfo.leaflets.context import document_html
 from rightsinfo.leaflets.model import Leaflet
 from rightsinfo.leaflets.render import RENDERER
-from rightsinfo.site import site_of
 
 # A fresh interpreter per worker: forking a parent that holds database connections, threads or
 # half-initialised Pango state is not safe, and the worker loads its own fonts anyway.
@@ -55,14 +55,19 @@ def worker_settings(app: Flask) -> dict:
     return settings
 
 
-def start_worker(factory: Callable[[dict], Flask], settings: dict, niceness: int = 0) -> None:
-    """Create the app and load the fonts, once for the life of a worker process (at a lower priority)."""
+def start_worker(package: str, settings: dict, niceness: int = 0) -> None:
+    """Create the app and load the fonts, once for the life of a worker process (at a lower priority).
+
+    The app's package is found by its name (the parent app's ``import_name``), as ``flask --app`` and
+    gunicorn find it: an ``import`` of it here would close a circle, since its command line imports
+    this module.
+    """
     global worker_app
     os.nice(niceness)
-    # The parent has already said whatever the factory warns about (the placeholder address);
+    # The parent has already said whatever create_app warns about (the placeholder address);
     # every worker repeating it would bury the progress bar.
     logging.getLogger("rightsinfo").setLevel(logging.ERROR)
-    worker_app = factory(settings)
+    worker_app = importlib.import_module(package).create_app(settings)
     RENDERER.load()
 
 
@@ -104,7 +109,7 @@ def render_in_pool(
         max_workers=processes,
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=start_worker,
-        initargs=(site_of(app).factory, worker_settings(app), niceness),
+        initargs=(app.import_name, worker_settings(app), niceness),
     )
     try:
         pending: dict[Future, Leaflet] = {executor.submit(render_in_worker, job): job for job in jobs}

@@ -1,24 +1,3 @@
-/* Contacts that have become "may be out of date" since the page was made. A page read from the
-   offline pack was made on the day it was saved; each contact not yet stale then carries the day it
-   will be (data-stale-from), and the phone's own date decides, so an offline reader sees the flag the
-   day it becomes true. It only adds flags: a phone whose clock is behind never hides one. */
-(function () {
-  'use strict';
-  var source = document.querySelector('[data-stale]');
-  if (!source) return;
-  var now = new Date();
-  function two(number) { return (number < 10 ? '0' : '') + number; }
-  var today = now.getFullYear() + '-' + two(now.getMonth() + 1) + '-' + two(now.getDate());
-  Array.prototype.forEach.call(document.querySelectorAll('[data-stale-from]'), function (item) {
-    if (today < item.getAttribute('data-stale-from') || item.querySelector('.stale')) return;
-    var flag = document.createElement('strong');
-    flag.className = 'stale';
-    flag.textContent = source.getAttribute('data-stale');
-    var checked = item.querySelector('.checked');
-    if (checked) checked.insertAdjacentElement('afterend', flag); else item.appendChild(flag);
-  });
-})();
-
 /* The offline state shown at the foot of every page. It registers the language's service worker
    (/<lang>/sw.js), shows "Saving for offline use: 12 of 30" while the worker saves the pack, "Saved
    on your phone" once it is active, and "New information available — tap to update" when a new
