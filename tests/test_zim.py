@@ -11,12 +11,7 @@ import io
 import json
 import posixpath
 import re
-import signal
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,13 +21,13 @@ import pytest
 from babel import Locale
 from babel.core import get_global
 from browser import RequestLog, launch_chromium
+from kiwix_server import kiwix_serving
 from libzim.reader import Archive
 from libzim.search import Query, Searcher
 from libzim.suggestion import SuggestionSearcher
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from bench.server import free_port
 from rightsinfo import db, i18n
 from rightsinfo.publish.zim.book import book_metadata, make_zims
 from rightsinfo.publish.zim.pages import rewrite_html
@@ -40,9 +35,6 @@ from rightsinfo.site import connection
 
 LANGS = ("ps", "prs", "en")
 ISO_639_3 = i18n.ISO_639_3_BY_PREFIX
-KIWIX_SERVE_PATH = Path("/usr/bin/kiwix-serve")
-KIWIX_START_TIMEOUT_SECONDS = 10.0
-POLL_INTERVAL_SECONDS = 0.05
 SEARCH_RESULTS = 10  # the first page of Kiwix results; the papers page now shares the word "asylum"
 KEPT_SCHEMES = ("tel:", "mailto:", "data:", "#")
 LEFT_OUT = re.compile(r"(sw\.js|manifest\.webmanifest|search\.html|guide\.html|search-pack\.json|offline/)")
@@ -266,43 +258,8 @@ def test_zim_command_refuses_an_unknown_language(real_app, tmp_path):
 @pytest.fixture(scope="module")
 def kiwix(zims) -> Iterator[str]:
     """Debian's kiwix-serve serving the Pashto ZIM on 127.0.0.1; yields the book's base URL."""
-    if not KIWIX_SERVE_PATH.exists():
-        pytest.fail(
-            f"{KIWIX_SERVE_PATH} is missing: apt-get install kiwix-tools (.ci/run does)", pytrace=False
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        [str(KIWIX_SERVE_PATH), "--address", "127.0.0.1", "--port", str(port), "--blockexternal",
-         "--nolibrarybutton", "--nodatealiases", str(zims["ps"])],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        yield book_url(origin, process)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
-
-
-def book_url(origin: str, process: subprocess.Popen) -> str:
-    """Return where kiwix-serve serves the book: /content/<book>/ from 3.4 on, /<book>/ before."""
-    deadline = time.monotonic() + KIWIX_START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail("kiwix-serve exited", pytrace=False)
-        for base in (f"{origin}/content/rightsinfo_ps/", f"{origin}/rightsinfo_ps/"):
-            try:
-                with urllib.request.urlopen(base + "ps/index.html", timeout=2) as response:
-                    if response.status == 200:
-                        return base
-            except urllib.error.HTTPError:
-                continue
-            except (urllib.error.URLError, ConnectionError):
-                break
-        time.sleep(POLL_INTERVAL_SECONDS)
-    pytest.fail(f"kiwix-serve did not serve the book within {KIWIX_START_TIMEOUT_SECONDS} s", pytrace=False)
+    with kiwix_serving(zims["ps"], "rightsinfo_ps", "ps/index.html") as base:
+        yield base
 
 
 @pytest.mark.browser

@@ -14,6 +14,12 @@ the scripts (a ZIM is read as plain pages: the controls they reveal stay hidden)
 are rewritten so that their links are relative and stay inside the file (``publish.zim.pages``). Nothing is
 fetched from outside.
 
+Volunteers' recordings are heard without scripts: every recording the language's readers may play (the
+recordings pack, ``offline.recording_files``) is an item with the bytes and MIME type the app serves
+it with, and each page shows the browser's own player beside the sections its Listen control would
+have played (``_reader.html``'s ``recording_player``). An outdated recording has no address, so it is
+in no ZIM. Kiwix apps show pages in the system's web view and kiwix-serve serves any item with its type.
+
 The same content gives the same entries: they are added in path order, and ``Date`` is the day the
 content was built, not today, so a rebuild of unchanged content changes only libzim's random UUID.
 """
@@ -30,17 +36,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, get_template_attribute, url_for
 from flask.cli import with_appcontext
 from PIL import Image
 
 from rightsinfo import db, i18n
 from rightsinfo.assets import STATIC_DIR
 from rightsinfo.config import placeholder_address_warning
+from rightsinfo.offline import recording_files
 from rightsinfo.publish.crawl import CrawlError, Pending, crawl, file_for_url, in_fresh_context, with_bar
 from rightsinfo.publish.export import leaflet_urls
 from rightsinfo.publish.pack import pack_urls
-from rightsinfo.publish.zim.pages import ZimEntry, page_title, rewrite_css, rewrite_html
+from rightsinfo.publish.zim.pages import Player, ZimEntry, page_title, rewrite_css, rewrite_html
 from rightsinfo.sharing import QR_FILE_NAME
 from rightsinfo.site import connection, current_site
 from rightsinfo.templating import public_url
@@ -85,15 +92,32 @@ def left_out_urls(lang: str) -> set[str]:
     return urls | {assets.url(name) for name in scripts if name in assets.urls}
 
 
-def seed_urls(app: Flask, lang: str, included: Callable[[str], bool]) -> list[str]:
-    """Return the addresses a language's ZIM starts from: its pages and its A5 leaflets.
+def seed_urls(
+    app: Flask, lang: str, included: Callable[[str], bool], recordings: Iterable[str] = ()
+) -> list[str]:
+    """Return the addresses a language's ZIM starts from: its pages, its A5 leaflets and its recordings.
 
-    Static files are not seeded: the pages' links bring in those they use, and only those.
+    Static files are not seeded: the pages' links bring in those they use, and only those. No page
+    links a recording (its Listen control names them for a script), so they are seeded as the export does.
     """
     with app.test_request_context():
         urls = [*pack_urls(lang), url_for("leaflets.print_page", lang=lang)]
     urls += leaflet_urls(app)
-    return [url for url in dict.fromkeys(urls) if url.startswith(f"/{lang}/") and included(url)]
+    pages = [url for url in dict.fromkeys(urls) if url.startswith(f"/{lang}/") and included(url)]
+    return pages + list(recordings)
+
+
+def recording_player(app: Flask, lang: str) -> Player:
+    """Return what draws a recording's player in the language's own words, with the site's macro."""
+    language = i18n.get_language(lang)
+
+    def draw(key: str, link: str, reworded: bool, card: bool) -> str:
+        with app.test_request_context():
+            g.language = language  # the locale the app's selector reads (i18n.current_language)
+            macro = get_template_attribute("_reader.html", "recording_player")
+            return str(macro(key, link, reworded, card))
+
+    return draw
 
 
 def shorten(text: str, max_chars: int) -> str:
@@ -147,6 +171,7 @@ def collect_book(
         main_url = url_for("pages.home", lang=lang)
         manifest_url = url_for("offline.manifest", lang=lang)
         built_at = db.meta(connection())["built_at"]
+        recordings = {url for url, _bytes in recording_files(lang)}  # only those a reader may play
         source = public_url(main_url)
     manifest = json.loads(client.get(manifest_url).get_data())
     creator = app.config["PUBLISHER"]
@@ -154,24 +179,33 @@ def collect_book(
 
     def included(path: str) -> bool:
         # A page's QR code opens from a script the ZIM leaves out, so no reader could reach it.
-        in_book = path.startswith((f"/{lang}/", "/static/")) and not path.endswith(QR_CODE_SUFFIX)
+        in_book = path.startswith((f"/{lang}/", "/static/")) or path in recordings
+        in_book = in_book and not path.endswith(QR_CODE_SUFFIX)
         return in_book and path not in left_out
 
     problems: list[str] = []
-    found = list(crawl(client, seed_urls(app, lang, included), progress, problems, follow=included))
+    found = list(
+        crawl(client, seed_urls(app, lang, included, sorted(recordings)), progress, problems, follow=included)
+    )
     if problems:
         raise ZimError(problems)
-    entries = [zim_entry(item.url, item.body, item.content_type, included) for item in found]
+    player = recording_player(app, lang)
+    entries = [zim_entry(item.url, item.body, item.content_type, included, player) for item in found]
     return Book(lang, file_for_url(main_url), sorted(entries, key=lambda entry: entry.path), metadata)
 
 
-def zim_entry(url: str, body: bytes, content_type: str, included: Callable[[str], bool]) -> ZimEntry:
-    """Return one fetched address as a ZIM entry, rewritten where it is a page or a stylesheet."""
+def zim_entry(
+    url: str, body: bytes, content_type: str, included: Callable[[str], bool], player: Player | None = None
+) -> ZimEntry:
+    """Return one fetched address as a ZIM entry, rewritten where it is a page or a stylesheet.
+
+    Its MIME type is the one the app served it with: a recording's is whatever ``audio.py`` serves.
+    """
     path = file_for_url(url)
     mimetype = content_type.split(";", 1)[0].strip()
     title = ""
     if mimetype == "text/html":
-        body = rewrite_html(body, url, path, included)
+        body = rewrite_html(body, url, path, included, player)
         title = page_title(body)
     elif mimetype == "text/css":
         body = rewrite_css(body, url, path, included)

@@ -6,10 +6,15 @@ the ZIM leaves out (other languages, the app's search, the one-file guide, A4 an
 leaflets) are removed with their element; forms go, because a GET form adds a query that a ZIM cannot
 answer; links to other sites become their plain text, as in the one-file guide. Tags that need no
 change are copied as they came, so a page keeps the app's bytes wherever the ZIM needs nothing else.
+
+A ZIM has no scripts, so the Listen control goes; the recordings it would have played (the page's own
+``data-recordings``, the web page's decision) become the browser's own players, each beside its
+section: after the title for the introduction, after a section's heading, in place of a card's button.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Callable
@@ -30,6 +35,11 @@ SHORTEST_PREFIX_CHARS = 3
 NAV_PATTERN = re.compile(r"<nav\b.*?</nav>\s*", re.DOTALL)  # menus do not nest
 HREF_PATTERN = re.compile(r'href="([^"]*)"')
 EMPTY_LIST_ITEM = re.compile(r"<li>\s*</li>\s*")  # an item whose only link led out of the ZIM
+INTRO_KEY = "intro"  # the recording of a page's title and introduction (recordings.texts.INTRO)
+HEADINGS = frozenset({"h1", "h2"})
+
+# Draws one recording's player: (section key, link to the recording, reworded, on a card) → HTML.
+Player = Callable[[str, str, bool, bool], str]
 
 
 @dataclass(frozen=True)
@@ -61,9 +71,13 @@ class PageRewriter(HTMLParser):
     so a page keeps its bytes wherever the ZIM needs nothing different.
     """
 
-    def __init__(self, page_url: str, path: str, included: Callable[[str], bool]):
+    def __init__(
+        self, page_url: str, path: str, included: Callable[[str], bool], player: Player | None = None
+    ):
         super().__init__(convert_charrefs=False)
-        self.page_url, self.path, self.included = page_url, path, included
+        self.page_url, self.path, self.included, self.player = page_url, path, included, player
+        self.recordings: dict[str, tuple[str, bool]] = {}  # section key → (link inside the ZIM, reworded)
+        self.heading_key: str | None = None  # the section whose player follows the next heading
         self.out: list[str] = []
         self.dropping: str | None = None  # the tag whose whole element is being left out
         self.depth = 0
@@ -98,10 +112,18 @@ class PageRewriter(HTMLParser):
             return
         values = dict(attrs)
         rel = values.get("rel") or ""
-        # Read-aloud needs listen.js, which a ZIM leaves out: its hidden controls and recordings go too.
+        # Read-aloud needs listen.js, which a ZIM leaves out: its hidden controls go, its recordings stay.
+        if "data-read-aloud" in values:
+            self.take_recordings(values.get("data-recordings"))
+        if values.get("data-read-from") in self.recordings:
+            self.emit(self.player_for(values["data-read-from"], card=True))
+            return self.drop(tag, closed)
         dropped = {"data-worker", "data-read-aloud"} & values.keys()
         if tag == "form" or dropped or rel in {"manifest", "alternate"}:
             return self.drop(tag, closed)
+        key = values.get("data-read-key") or (values.get("id") if tag in HEADINGS else None)
+        if key in self.recordings:
+            self.heading_key = key
         changed = False
         for name in ("href", "src"):
             if not values.get(name):
@@ -121,6 +143,22 @@ class PageRewriter(HTMLParser):
                           for name, value in values.items())  # fmt: skip
         self.emit(f"<{tag}{rebuilt}{' /' if closed else ''}>")
         return None
+
+    def take_recordings(self, attribute: str | None) -> None:
+        """Keep the recordings a Listen control would play that the ZIM holds, linked from this page."""
+        if self.player is None or not attribute:
+            return
+        for key, (url, reworded) in json.loads(attribute).items():
+            kind, link = self.target(url)
+            if kind == "inside" and link:
+                self.recordings[key] = (link, bool(reworded))
+        if INTRO_KEY in self.recordings:
+            self.heading_key = INTRO_KEY  # its player follows the page's title
+
+    def player_for(self, key: str, card: bool = False) -> str:
+        """Return the player of one section's recording."""
+        link, reworded = self.recordings[key]
+        return self.player(key, link, reworded, card) if self.player else ""
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Treat a self-closed tag (SVG's <use/>) like a start tag with no content."""
@@ -143,6 +181,9 @@ class PageRewriter(HTMLParser):
             self.unwrapping = False
             return
         self.emit(f"</{tag}>")
+        if tag in HEADINGS and self.heading_key:
+            self.emit("\n" + self.player_for(self.heading_key))
+            self.heading_key = None
 
     def handle_data(self, data: str) -> None:
         """Copy text, unless it is inside a left-out element."""
@@ -166,9 +207,14 @@ class PageRewriter(HTMLParser):
         self.emit(f"<!{decl}>")
 
 
-def rewrite_html(body: bytes, page_url: str, path: str, included: Callable[[str], bool]) -> bytes:
-    """Return a page as the ZIM holds it: relative links, nothing that leads out of the file."""
-    rewriter = PageRewriter(page_url, path, included)
+def rewrite_html(
+    body: bytes, page_url: str, path: str, included: Callable[[str], bool], player: Player | None = None
+) -> bytes:
+    """Return a page as the ZIM holds it: relative links, nothing that leads out of the file.
+
+    With a ``player``, the recordings the page's Listen control would play get players of their own.
+    """
+    rewriter = PageRewriter(page_url, path, included, player)
     rewriter.feed(body.decode("utf-8"))
     rewriter.close()
     html = EMPTY_LIST_ITEM.sub("", "".join(rewriter.out))
