@@ -138,7 +138,7 @@ atexit.register(RENDERER.close)
 # A fresh interpreter for the render process: forking a web worker that holds threads and open
 # connections is not safe.
 RENDER_PROCESS_START_METHOD = "spawn"
-RENDER_PROCESS_NICENESS = 10  # added to the worker's: pages first
+RENDER_PROCESS_NICENESS = 19  # added to the worker's, up to the lowest priority there is: pages first
 
 
 def start_render_process() -> None:
