@@ -1,7 +1,7 @@
 -- wrk script for bench/pack_flood.py: every request asks for the next print pack in the list
 -- (FLOOD_URLS_FILE, one path a line), the threads taking turns so that no two ask for the same one,
 -- and the list starting again from the top when it runs out. At the end it says how many packs were
--- answered 200 (rendered, or found on disk), so the bench can tell them from refusals.
+-- answered 200 (rendered, or found on disk), 503 (the app's refusal) and 429 (nginx's limit).
 
 local threads = {}
 
@@ -17,7 +17,7 @@ function init(args)
   end
   index = offset
   stride = tonumber(os.getenv("FLOOD_THREADS"))
-  answered_200 = 0
+  answered_200, answered_503, answered_429 = 0, 0, 0
 end
 
 function request()
@@ -29,13 +29,19 @@ end
 function response(status, headers, body)
   if status == 200 then
     answered_200 = answered_200 + 1
+  elseif status == 503 then
+    answered_503 = answered_503 + 1
+  elseif status == 429 then
+    answered_429 = answered_429 + 1
   end
 end
 
 function done(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("answered_200")
+  for _, status in ipairs({"200", "503", "429"}) do
+    local total = 0
+    for _, thread in ipairs(threads) do
+      total = total + thread:get("answered_" .. status)
+    end
+    io.write(string.format("Answered %s: %d\n", status, total))
   end
-  io.write(string.format("Answered 200: %d\n", total))
 end
