@@ -13,7 +13,7 @@ import threading
 import time
 
 from rightsinfo import db, errors, gunicorn_conf
-from rightsinfo.leaflets import render, views
+from rightsinfo.leaflets import cache, render, views
 from rightsinfo.site import site_of
 
 WAIT_SECONDS = 5.0
@@ -96,8 +96,8 @@ def test_a_leaflet_is_rendered_in_another_process(app, monkeypatch):
 
 
 def must_not_run(*args, **kwargs):
-    """Stand in for render work a refused request must never do."""
-    raise AssertionError("a refused leaflet request did render work")
+    """Stand in for work that must not run in this process or in this request."""
+    raise AssertionError("work that must not run here ran")
 
 
 def test_a_refused_pack_request_renders_nothing(app, monkeypatch):
@@ -131,3 +131,12 @@ def test_a_worker_compiles_the_leaflet_templates_before_it_takes_requests(app, m
 
 def test_render_processes_run_at_the_lowest_priority(app):
     assert os.getpriority(os.PRIO_PROCESS, render.RENDER_PROCESS.pid()) == 19
+
+
+def test_a_worker_leaves_trimming_the_leaflet_cache_to_its_render_process(app, monkeypatch):
+    handed = []
+    monkeypatch.setattr(cache, "trim", must_not_run)  # not here: a trim stats every file of the folder
+    monkeypatch.setattr(render.RENDER_PROCESS, "run_later", lambda function, *args: handed.append(args))
+    response = app.test_client().get("/en/beta/leaflet.pdf?size=a5")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert len(handed) == 1

@@ -17,7 +17,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -189,6 +189,10 @@ class RenderProcess:
                 if self._pool is pool:
                     self._pool = None
             raise LeafletsBusy from error
+
+    def run_later(self, function: Callable[..., None], *args) -> None:
+        """Run a module-level function in a render process, at its low priority, without waiting for it."""
+        self._executor().submit(function, *args)
 
     def pid(self) -> int:
         """Return the process id of a render process (for checks that renders leave the worker)."""

@@ -110,7 +110,7 @@ def leaflet_bytes(leaflet: Leaflet) -> bytes:
         body = read_cached(path)  # rendered by another thread while this one waited
         if body is None:
             body = render_elsewhere(*document_html(leaflet))
-            store(path, body)
+            store(path, body, trim_later=RENDER_PROCESS.run_later)
     return body
 
 
