@@ -198,8 +198,14 @@ def require_wrk() -> str:
     return program
 
 
-def run_wrk(url: str, seconds: float, connections: int, headers: dict[str, str] | None = None) -> WrkResult:
-    """Run wrk against ``url`` for ``seconds`` with ``connections`` clients; return its figures."""
+def wrk_command(
+    url: str,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+) -> list[str]:
+    """Return the wrk command for ``connections`` clients on ``url`` for ``seconds`` (and a Lua script)."""
     command = [
         require_wrk(),
         f"-t{WRK_THREADS}",
@@ -209,7 +215,15 @@ def run_wrk(url: str, seconds: float, connections: int, headers: dict[str, str] 
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    if script is not None:
+        command += ["-s", str(script)]
+    return [*command, url]
+
+
+def run_wrk(url: str, seconds: float, connections: int, headers: dict[str, str] | None = None) -> WrkResult:
+    """Run wrk against ``url`` for ``seconds`` with ``connections`` clients; return its figures."""
+    result = subprocess.run(wrk_command(url, seconds, connections, headers), capture_output=True, text=True,
+                            check=True)  # fmt: skip
     return parse_wrk(result.stdout)
 
 

@@ -138,6 +138,12 @@ def topic_pages(conn: sqlite3.Connection, lang: str) -> list[dict]:
     )
 
 
+def topic_slugs(conn: sqlite3.Connection, lang: str) -> list[str]:
+    """Return the slugs of a language's topic pages in home-page order (what a print pack checks against)."""
+    query = "SELECT slug FROM pages WHERE lang = ? ORDER BY sort_order, slug"
+    return [row[0] for row in conn.execute(query, (lang,))]
+
+
 def page(conn: sqlite3.Connection, lang: str, slug: str) -> dict | None:
     """Return one page in one language (English text where it is not translated)."""
     return _row(conn.execute("SELECT * FROM pages WHERE lang = ? AND slug = ?", (lang, slug)).fetchone())

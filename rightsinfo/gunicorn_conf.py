@@ -96,9 +96,11 @@ def warm_up(app, log) -> None:
 
     A worker's first request loads the templates, the catalogues and the database: a few hundred
     milliseconds a reader on a slow link would wait on top of the link, after every start or reload.
+    The leaflet templates, the QR maker and the busy pages are made too (``leaflets.views.warm_up``).
     The requests go straight to the app (no socket, no access log line). A worker still starts when
     they fail, as they do before the first build.
     """
+    from flask import Flask
     from werkzeug.test import Client
 
     client = Client(app)
@@ -107,6 +109,13 @@ def warm_up(app, log) -> None:
             client.get(path, headers={"Accept-Encoding": "br"}).close()
         except Exception as error:  # warming is a courtesy: serving must start regardless
             log.warning("warming %s failed: %s", path, error)
+    if isinstance(app, Flask):  # not the bench's bare WSGI app
+        from rightsinfo.leaflets.views import warm_up as warm_up_leaflets
+
+        try:
+            warm_up_leaflets(app)
+        except Exception as error:
+            log.warning("warming leaflets failed: %s", error)
 
 
 def post_worker_init(worker) -> None:

@@ -7,13 +7,8 @@ gunicorn started with the project's config; the unit passes ``systemd-analyze ve
 from __future__ import annotations
 
 import http.client
-import os
-import pwd
-import re
-import signal
 import ssl
 import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,49 +16,11 @@ import pytest
 from conftest import PROJECT_DIR
 from test_privacy import gunicorn_logs  # noqa: F401 (a fixture)
 
-from bench.server import free_port
+from bench.nginx import NGINX, SERVER_NAME, nginx_in_front
 from rightsinfo.serving import VERSION_HEADER
 
-SITE_CONF = PROJECT_DIR / "deploy" / "app" / "nginx-site.conf"
 UNIT = PROJECT_DIR / "deploy" / "app" / "rightsinfo.service"
-NGINX = "/usr/sbin/nginx"
-START_TIMEOUT_SECONDS = 15.0
-SERVER_NAME = "rightsinfo.example"
 BURST_REQUESTS = 30
-
-
-def site_for(gunicorn_port: int, http_port: int, https_port: int, scratch: Path) -> str:
-    """Return the shipped site with its ports, certificate and log paths pointed at a scratch folder."""
-    replacements = (
-        (r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{gunicorn_port};"),
-        (r"listen 80;\n\s*listen \[::\]:80;", f"listen 127.0.0.1:{http_port};"),
-        (
-            r"listen 443 ssl http2;\n\s*listen \[::\]:443 ssl http2;",
-            f"listen 127.0.0.1:{https_port} ssl http2;",
-        ),
-        (r"/etc/letsencrypt/live/rightsinfo\.example/fullchain\.pem", f"{scratch}/cert.pem"),
-        (r"/etc/letsencrypt/live/rightsinfo\.example/privkey\.pem", f"{scratch}/key.pem"),
-        (r"/var/log/nginx/rightsinfo\.access\.log", f"{scratch}/access.log"),
-    )
-    text = SITE_CONF.read_text(encoding="utf-8")
-    for pattern, replacement in replacements:
-        text, count = re.subn(pattern, replacement, text)
-        assert count >= 1, f"deploy/app/nginx-site.conf no longer has {pattern!r}"
-    return text
-
-
-def main_conf(scratch: Path) -> str:
-    """Return a whole nginx configuration that includes the site as Debian's nginx.conf does, http-wide
-    settings included, so a site that needs its own (types, gzip, logs) must say so itself."""
-    temp_paths = "\n".join(f"    {kind}_temp_path {scratch}/{kind};" for kind in
-                           ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
-    return (
-        f"user {pwd.getpwuid(os.geteuid()).pw_name};\nworker_processes 1;\npid {scratch}/nginx.pid;\n"
-        f"error_log {scratch}/error.log;\nevents {{}}\n"
-        f"http {{\n{temp_paths}\n    include /etc/nginx/mime.types;\n"
-        f"    default_type application/octet-stream;\n    access_log {scratch}/main-access.log;\n"
-        f"    gzip on;\n    include {scratch}/site.conf;\n}}\n"
-    )
 
 
 @pytest.fixture
@@ -72,39 +29,8 @@ def proxy(gunicorn_logs, tmp_path):  # noqa: F811
     if not Path(NGINX).exists():
         pytest.fail(f"{NGINX} is missing: apt-get install nginx-light", pytrace=False)
     gunicorn_port, _stop = gunicorn_logs
-    http_port, https_port = free_port(), free_port()
-    key, cert = str(tmp_path / "key.pem"), str(tmp_path / "cert.pem")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", f"/CN={SERVER_NAME}", "-keyout", key, "-out", cert],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    (tmp_path / "site.conf").write_text(site_for(gunicorn_port, http_port, https_port, tmp_path), "utf-8")
-    (tmp_path / "nginx.conf").write_text(main_conf(tmp_path), "utf-8")
-    command = [
-        NGINX,
-        "-p",
-        str(tmp_path),
-        "-c",
-        str(tmp_path / "nginx.conf"),
-        "-e",
-        str(tmp_path / "error.log"),
-    ]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                get(https_port, "/en/")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with nginx_in_front(gunicorn_port, tmp_path) as (http_port, https_port):
         yield http_port, https_port, tmp_path
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 def get(port: int, path: str, headers: dict | None = None, tls: bool = True) -> http.client.HTTPResponse:

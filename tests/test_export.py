@@ -26,8 +26,8 @@ import pytest
 from browser import RequestLog, launch_chromium, wait_for
 from conftest import PROJECT_DIR, make_app
 from playwright.sync_api import sync_playwright
-from test_deploy import main_conf
 
+from bench.nginx import main_conf
 from bench.server import free_port
 from rightsinfo import db, i18n
 from rightsinfo.guide import content_security_policy

@@ -7,11 +7,13 @@ in the reader's language, and the render itself runs in another process.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 
-from rightsinfo.leaflets import render
+from rightsinfo import db, errors, gunicorn_conf
+from rightsinfo.leaflets import cache, render, views
 from rightsinfo.site import site_of
 
 WAIT_SECONDS = 5.0
@@ -91,3 +93,50 @@ def test_a_leaflet_is_rendered_in_another_process(app, monkeypatch):
     response = app.test_client().get("/en/beta/leaflet.pdf?size=a4")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert pids and all(pid != os.getpid() for pid in pids)
+
+
+def must_not_run(*args, **kwargs):
+    """Stand in for work that must not run in this process or in this request."""
+    raise AssertionError("work that must not run here ran")
+
+
+def test_a_refused_pack_request_renders_nothing(app, monkeypatch):
+    views.busy_page.cache_clear()  # as in a new worker, whatever other tests made
+    gunicorn_conf.warm_up(app, logging.getLogger("test"))  # what a worker does before it takes requests
+    monkeypatch.setattr(views, "document_html", must_not_run)
+    monkeypatch.setattr(views, "render_elsewhere", must_not_run)
+    monkeypatch.setattr(errors, "render_template", must_not_run)  # the busy page was made at warm-up
+    monkeypatch.setattr(db, "topic_pages", must_not_run)  # the pack's topics are checked by slug alone
+    slots = site_of(app).leaflet_slots
+    slots.rendering.acquire()
+    slots.waiting.acquire()
+    try:
+        response = app.test_client().get("/ps/print/pack.pdf?size=a4&topics=alpha&topics=beta")
+    finally:
+        slots.waiting.release()
+        slots.rendering.release()
+    assert response.status_code == 503
+    assert 0 < int(response.headers["Retry-After"]) <= 10
+    page = response.get_data(as_text=True)
+    assert '<html lang="ps" dir="rtl">' in page
+    assert "Please try again soon" not in page  # the leaflet page, not the generic one
+
+
+def test_a_worker_compiles_the_leaflet_templates_before_it_takes_requests(app, monkeypatch):
+    gunicorn_conf.warm_up(app, logging.getLogger("test"))
+    monkeypatch.setattr(app.jinja_env, "compile", must_not_run)  # a first pack compiled 0.4-1.1 s
+    response = app.test_client().get("/en/print/pack.pdf?size=a4&topics=alpha&topics=beta")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+
+
+def test_render_processes_run_at_the_lowest_priority(app):
+    assert os.getpriority(os.PRIO_PROCESS, render.RENDER_PROCESS.pid()) == 19
+
+
+def test_a_worker_leaves_trimming_the_leaflet_cache_to_its_render_process(app, monkeypatch):
+    handed = []
+    monkeypatch.setattr(cache, "trim", must_not_run)  # not here: a trim stats every file of the folder
+    monkeypatch.setattr(render.RENDER_PROCESS, "run_later", lambda function, *args: handed.append(args))
+    response = app.test_client().get("/en/beta/leaflet.pdf?size=a5")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert len(handed) == 1

@@ -8,6 +8,7 @@ import hashlib
 import importlib.metadata
 import shutil
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -68,12 +69,20 @@ def open_version_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def store(path: Path, body: bytes) -> None:
-    """Write a leaflet atomically (workers may race), dropping older versions and the oldest files."""
+def store(path: Path, body: bytes, trim_later: Callable[..., None] | None = None) -> None:
+    """Write a leaflet atomically (workers may race), dropping older versions and the oldest files.
+
+    ``trim_later`` runs the trim elsewhere: a web worker hands it to its render process, because a
+    trim stats every file of the folder, 80 ms of CPU with 3,000 leaflets, which would hold the
+    worker's threads that serve pages.
+    """
     folder = path.parent.parent
     open_version_folder(folder)
     write_atomically(path, body)
-    trim(folder, LEAFLET_CACHE_MAX_BYTES)
+    if trim_later is None:
+        trim(folder, LEAFLET_CACHE_MAX_BYTES)
+    else:
+        trim_later(trim, folder, LEAFLET_CACHE_MAX_BYTES)
 
 
 def write_prerendered_list(folder: Path, filenames: list[str]) -> None:

@@ -17,7 +17,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -138,7 +138,7 @@ atexit.register(RENDERER.close)
 # A fresh interpreter for the render process: forking a web worker that holds threads and open
 # connections is not safe.
 RENDER_PROCESS_START_METHOD = "spawn"
-RENDER_PROCESS_NICENESS = 10  # added to the worker's: pages first
+RENDER_PROCESS_NICENESS = 19  # added to the worker's, up to the lowest priority there is: pages first
 
 
 def start_render_process() -> None:
@@ -189,6 +189,10 @@ class RenderProcess:
                 if self._pool is pool:
                     self._pool = None
             raise LeafletsBusy from error
+
+    def run_later(self, function: Callable[..., None], *args) -> None:
+        """Run a module-level function in a render process, at its low priority, without waiting for it."""
+        self._executor().submit(function, *args)
 
     def pid(self) -> int:
         """Return the process id of a render process (for checks that renders leave the worker)."""

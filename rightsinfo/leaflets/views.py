@@ -27,6 +27,7 @@ from rightsinfo.leaflets.context import (
     language_of,
     leaflet_dates,
     placeholder_notice,
+    qr_svg,
 )
 from rightsinfo.leaflets.filters import FILTERS
 from rightsinfo.leaflets.model import (
@@ -109,7 +110,7 @@ def leaflet_bytes(leaflet: Leaflet) -> bytes:
         body = read_cached(path)  # rendered by another thread while this one waited
         if body is None:
             body = render_elsewhere(*document_html(leaflet))
-            store(path, body)
+            store(path, body, trim_later=RENDER_PROCESS.run_later)
     return body
 
 
@@ -118,9 +119,35 @@ def busy_page(lang: str, version: str) -> str:
     """Return the 'preparing leaflets' page of a language and build, rendered once.
 
     A flood of refused requests must cost less than the pages it would crowd out: rendering this
-    page took 26 ms, answering a cached page 0.8 ms. Called inside the request it answers.
+    page took 26 ms, answering a cached page 0.8 ms. A worker makes every language's before it takes
+    a request (``prepare_busy_pages``); after a rebuild, the first refusal in a language makes it.
     """
     return error_page(503, preparing_leaflets=True)[0]
+
+
+def prepare_busy_pages(app) -> None:
+    """Make the 'preparing leaflets' page of every language for the current build, outside any request."""
+    for language in i18n.languages():
+        with app.test_request_context(f"/{language.prefix}/print/pack.pdf"):
+            app.preprocess_request()
+            busy_page(language.prefix, build().version)
+
+
+def is_leaflet_template(name: str) -> bool:
+    """Return whether a template is one a leaflet is made from."""
+    return name.startswith("leaflet") and name.endswith(".html")
+
+
+def warm_up(app) -> None:
+    """Make what a worker's first leaflet requests would make with the GIL held, before it takes readers.
+
+    Compiling the leaflet templates and making the first QR code took 0.4-1.1 s in a worker's first
+    leaflet request, during which none of its threads served a page; the busy pages are made here too.
+    """
+    for name in app.jinja_env.list_templates(filter_func=is_leaflet_template):
+        app.jinja_env.get_template(name)
+    qr_svg(app.config["PUBLIC_BASE_URL"])
+    prepare_busy_pages(app)
 
 
 def busy_response():
@@ -176,7 +203,8 @@ def pack_topics(lang: str) -> tuple[str, ...]:
     ``all=1`` (the form's "All topics") stands for every topic and the directory, so nobody ticks 14
     boxes; it makes the same file as ticking them all. An empty choice returns no topics.
     """
-    known = every_topic([page["slug"] for page in db.topic_pages(connection(), lang)])
+    # The slugs alone: a refused request reads no more than it must (issue 30).
+    known = every_topic(db.topic_slugs(connection(), lang))
     if single_arg("all"):
         return known
     wanted = [value.strip() for value in request.args.getlist("topics")]
