@@ -13,11 +13,24 @@ import sqlite3
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import pytest
-from browser import BIN_DIR, PROJECT_DIR, RequestLog, Server, build, copy_real_site, launch_chromium, wait_for
+from browser import (
+    BIN_DIR,
+    PROJECT_DIR,
+    RequestLog,
+    Server,
+    SiteDirs,
+    build,
+    copy_real_site,
+    launch_chromium,
+    wait_for,
+)
+from listening import LISTEN_SHOWN, played_through, save_recordings_for_offline
 from recording_files import spoken_wav
 
 from rightsinfo.config import DATABASE_NAME
@@ -27,6 +40,9 @@ pytestmark = pytest.mark.browser
 
 LANG, KIND, ITEM = "ps", "pages", "emergency"  # a Pashto page whose first two sections are short
 RECORD_URL = f"/translators/record/{LANG}/{KIND}/{ITEM}/"
+READER_URL = f"/{LANG}/{ITEM}/"
+# The second section's "24 hours a day", changed to 25 on both sides so the build's number check holds.
+CHANGED_NUMBER = (("en", "works 24 hours", "works 25 hours"), (LANG, "د ورځې ۲۴ ساعته", "د ورځې ۲۵ ساعته"))
 WAIT_SECONDS = 20.0
 SPEECH = "سلام. اگر به کمک فوری نیاز دارید، به پولیس زنگ بزنید. شماره یکصد و نود و دو است. " * 3
 # Long enough for the build's shortest plausible reading of each section, well short of its longest.
@@ -90,10 +106,9 @@ def section_lengths(page) -> list[tuple[str, int]]:
     )
 
 
-def test_record_two_sections_offline_import_them_and_the_build_marks_them_current(
-    site, microphone_chromium, tmp_path
-):
-    context = microphone_chromium.new_context(service_workers="block", accept_downloads=True)
+def record_two_sections_offline(site, browser, folder: Path) -> tuple[Path, str, str]:
+    """Record the first two sections, offline once loaded; return the file offered and the sections' keys."""
+    context = browser.new_context(service_workers="block", accept_downloads=True)
     context.grant_permissions(["microphone"], origin=site.base_url)
     requests = RequestLog(context)
     page = context.new_page()
@@ -121,19 +136,18 @@ def test_record_two_sections_offline_import_them_and_the_build_marks_them_curren
     wait_for(page, "!document.querySelector('[data-download]').hidden", WAIT_SECONDS, "the file to send")
     with page.expect_download() as download:
         page.click("[data-download]")
-    sent = tmp_path / download.value.suggested_filename
+    sent = folder / download.value.suggested_filename
     download.value.save_as(sent)
     network = [
         url for url in requests.urls[loaded:] if not url.startswith("blob:")
     ]  # blob: is the phone's memory
     assert network == [], "the page asked the network for something after it loaded"
     context.close()
+    return sent, first, second
 
-    assert sent.name.startswith(f"rightsinfo-recording-{LANG}-{KIND}-{ITEM}-") and sent.suffix == ".zip"
-    with zipfile.ZipFile(sent) as archive:
-        assert sorted(archive.namelist()) == sorted(["manifest.json", f"{first}.webm", f"{second}.webm"])
 
-    dirs = site.dirs
+def import_recording_file(dirs: SiteDirs, sent: Path) -> str:
+    """Run ``flask --app rightsinfo audio import`` on a file as an editor would; return its report."""
     result = subprocess.run(
         [str(BIN_DIR / "flask"), "--app", "rightsinfo", "audio", "import", str(sent)],
         cwd=PROJECT_DIR,
@@ -143,24 +157,81 @@ def test_record_two_sections_offline_import_them_and_the_build_marks_them_curren
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{first}: new" in result.stdout and f"{second}: new" in result.stdout, result.stdout
+    return result.stdout
+
+
+def recording_states(dirs: SiteDirs) -> dict[str, tuple[str, str]]:
+    """Return the built state and address of each section's recording of the recorded page."""
+    with sqlite3.connect(dirs.instance / DATABASE_NAME) as conn:
+        rows = conn.execute(
+            "SELECT section, state, url FROM recordings WHERE lang = ? AND kind = ? AND item_id = ?",
+            (LANG, KIND, ITEM),
+        ).fetchall()
+    return {section: (state, url) for section, state, url in rows}
+
+
+def play_offline(site, browser) -> tuple[list[str], list[str]]:
+    """Save the Pashto page and its recordings for offline, stop the server, reload, and play it through."""
+    context = browser.new_context(service_workers="allow")
+    page = context.new_page()
+    try:
+        page.goto(site.base_url + READER_URL)
+        save_recordings_for_offline(page)
+        site.stop()
+        page.reload()
+        wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
+        marked, _notes, sources = played_through(page)
+    finally:
+        context.close()
+        site.ensure_running()
+    return marked, sources
+
+
+def test_a_pashto_page_recorded_with_the_microphone_imported_and_played_offline_until_a_number_changes(
+    site, microphone_chromium, tmp_path
+):
+    sent, first, second = record_two_sections_offline(site, microphone_chromium, tmp_path)
+    assert sent.name.startswith(f"rightsinfo-recording-{LANG}-{KIND}-{ITEM}-") and sent.suffix == ".zip"
+    with zipfile.ZipFile(sent) as archive:
+        assert sorted(archive.namelist()) == sorted(["manifest.json", f"{first}.webm", f"{second}.webm"])
+
+    dirs = site.dirs
+    report = import_recording_file(dirs, sent)
+    assert f"{first}: new" in report and f"{second}: new" in report, report
     placed = dirs.content / "recordings" / LANG / KIND / ITEM
     assert sorted(path.name for path in placed.iterdir()) == sorted(
         f"{key}.{suffix}" for key in (first, second) for suffix in ("ogg", "toml")
     )
 
     build(dirs)
-    with sqlite3.connect(dirs.instance / DATABASE_NAME) as conn:
-        rows = conn.execute(
-            "SELECT section, state, url FROM recordings WHERE lang = ? AND kind = ? AND item_id = ?",
-            (LANG, KIND, ITEM),
-        ).fetchall()
-    states = {section: state for section, state, _url in rows}
-    assert (states[first], states[second]) == ("current", "current"), states
-    assert {state for key, state in states.items() if key not in (first, second)} == {"missing"}
-    for section, _state, url in rows:
-        if section in (first, second):
-            assert served_ogg(site.base_url + url)[:4] == b"OggS", url
+    states = recording_states(dirs)
+    assert (states[first][0], states[second][0]) == ("current", "current"), states
+    assert {state for key, (state, _url) in states.items() if key not in (first, second)} == {"missing"}
+    for key in (first, second):
+        assert served_ogg(site.base_url + states[key][1])[:4] == b"OggS", states[key]
+
+    # The reader: the two imported takes, saved for offline, play with the server gone.
+    marked, sources = play_offline(site, microphone_chromium)
+    assert marked == [first, second]
+    assert [urllib.parse.urlsplit(src).path for src in sources] == [states[first][1], states[second][1]]
+
+    # The second section's number changes (in English and Pashto, as an editor would): its take is outdated
+    # and never played again, the first still is.
+    for lang, old, new in CHANGED_NUMBER:
+        text_file = dirs.content / "pages" / ITEM / f"{lang}.md"
+        text = text_file.read_text(encoding="utf-8")
+        assert old in text
+        text_file.write_text(text.replace(old, new), encoding="utf-8")
+    build(dirs)
+    assert recording_states(dirs)[second][0] == "outdated"
+    site.restart()  # the worker reads the new build at once, not at its next check
+    context = microphone_chromium.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(site.base_url + READER_URL)
+    wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
+    marked, _notes, _sources = played_through(page)
+    assert marked == [first]
+    context.close()
 
 
 def served_ogg(url: str) -> bytes:
