@@ -47,6 +47,17 @@ WAIT_SECONDS = 20.0
 SPEECH = "سلام. اگر به کمک فوری نیاز دارید، به پولیس زنگ بزنید. شماره یکصد و نود و دو است. " * 3
 # Long enough for the build's shortest plausible reading of each section, well short of its longest.
 RECORD_FRACTION_OF_EXPECTED = 0.55
+# How many takes the recording page keeps on the phone (IndexedDB), as a Promise; -1 if it cannot tell.
+KEPT_TAKES = """new Promise((resolve) => {
+  const opening = indexedDB.open('rightsinfo-takes');
+  opening.onerror = () => resolve(-1);
+  opening.onsuccess = () => {
+    const db = opening.result;
+    if (!db.objectStoreNames.contains('takes')) { db.close(); resolve(0); return; }
+    const counting = db.transaction('takes').objectStore('takes').count();
+    counting.onsuccess = () => { db.close(); resolve(counting.result); };
+  };
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +89,11 @@ def microphone_chromium(tmp_path_factory):
 def state(page) -> str:
     """Return the recorder's state, as the page shows it."""
     return page.get_attribute("[data-state]", "data-state") or ""
+
+
+def wait_for_state(page, name: str) -> None:
+    """Wait until the recorder shows the state ``name``."""
+    wait_for(page, f"document.querySelector('[data-state]').dataset.state === {name!r}", WAIT_SECONDS, name)
 
 
 def record_section(page, seconds: float) -> None:
@@ -114,9 +130,7 @@ def record_two_sections_offline(site, browser, folder: Path) -> tuple[Path, str,
     page = context.new_page()
     page.goto(site.base_url + RECORD_URL)
     page.wait_for_load_state("load")
-    wait_for(
-        page, "document.querySelector('[data-state]').dataset.state === 'ready'", WAIT_SECONDS, "the recorder"
-    )
+    wait_for_state(page, "ready")
     loaded = len(requests.urls)
     context.set_offline(True)  # everything the page needs came with it
 
@@ -249,6 +263,37 @@ def served_ogg(url: str) -> bytes:
             time.sleep(0.2)
 
 
+def test_a_take_survives_a_reload_and_leaves_the_phone_once_the_file_is_saved(site, microphone_chromium):
+    context = microphone_chromium.new_context(service_workers="block", accept_downloads=True)
+    context.grant_permissions(["microphone"], origin=site.base_url)
+    page = context.new_page()
+    page.goto(site.base_url + RECORD_URL)
+    wait_for_state(page, "ready")
+    [(first, first_chars)] = section_lengths(page)[:1]
+    record_section(page, RECORD_FRACTION_OF_EXPECTED * expected_seconds("x" * first_chars))
+    wait_for(page, f"{KEPT_TAKES}.then((count) => count === 1)", WAIT_SECONDS, "the take kept on the phone")
+
+    page.reload()  # or the phone kills the tab
+    wait_for_state(page, "recorded")
+    assert page.is_visible(f"[data-section='{first}']") and page.is_enabled("[data-action=listen]")
+    page.evaluate(
+        "window.__played = false; document.querySelector('[data-playback]')"
+        ".addEventListener('playing', () => { window.__played = true; })"
+    )
+    page.click("[data-action=listen]")
+    wait_for(page, "window.__played", WAIT_SECONDS, "the kept take playing back")
+
+    page.click("[data-action=make]")
+    wait_for(page, "!document.querySelector('[data-download]').hidden", WAIT_SECONDS, "the file to send")
+    with page.expect_download():
+        page.click("[data-download]")
+    wait_for(page, f"{KEPT_TAKES}.then((count) => count === 0)", WAIT_SECONDS, "the kept take cleared")
+    page.reload()
+    wait_for_state(page, "ready")
+    assert page.is_disabled("[data-action=listen]")
+    context.close()
+
+
 def test_a_refused_microphone_says_so_in_the_volunteers_language(site, microphone_chromium):
     context = microphone_chromium.new_context(service_workers="block")
     # The volunteer taps "Block" when the phone asks (the fake microphone would allow it).
@@ -258,9 +303,7 @@ def test_a_refused_microphone_says_so_in_the_volunteers_language(site, microphon
     )
     page = context.new_page()
     page.goto(site.base_url + RECORD_URL)
-    wait_for(
-        page, "document.querySelector('[data-state]').dataset.state === 'ready'", WAIT_SECONDS, "the recorder"
-    )
+    wait_for_state(page, "ready")
     page.click("[data-action=record]")
     shown = wait_for(
         page,
@@ -290,9 +333,7 @@ def test_the_recording_page_fits_a_320_pixel_phone_with_48_pixel_buttons(site, m
     context = microphone_chromium.new_context(service_workers="block", viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto(site.base_url + RECORD_URL)
-    wait_for(
-        page, "document.querySelector('[data-state]').dataset.state === 'ready'", WAIT_SECONDS, "the recorder"
-    )
+    wait_for_state(page, "ready")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, "wider than the phone"
     sizes = page.evaluate(
         """Array.from(document.querySelectorAll('.record-controls button'))
