@@ -9,6 +9,7 @@ must record and make the file without a single request.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import time
@@ -184,13 +185,16 @@ def recording_states(dirs: SiteDirs) -> dict[str, tuple[str, str]]:
     return {section: (state, url) for section, state, url in rows}
 
 
-def play_offline(site, browser) -> tuple[list[str], list[str]]:
-    """Save the Pashto page and its recordings for offline, stop the server, reload, and play it through."""
+def play_offline(site, browser) -> tuple[list[str], list[str], list[str]]:
+    """Save the Pashto page and its recordings for offline, stop the server, reload, and play it through.
+
+    Return the sections marked, the sources played, and the pack's size as offered and as saved.
+    """
     context = browser.new_context(service_workers="allow")
     page = context.new_page()
     try:
         page.goto(site.base_url + READER_URL)
-        save_recordings_for_offline(page)
+        sizes = [save_recordings_for_offline(page), page.inner_text("[data-audio-text]")]
         site.stop()
         page.reload()
         wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
@@ -198,7 +202,7 @@ def play_offline(site, browser) -> tuple[list[str], list[str]]:
     finally:
         context.close()
         site.ensure_running()
-    return marked, sources
+    return marked, sources, sizes
 
 
 def test_a_pashto_page_recorded_with_the_microphone_imported_and_played_offline_until_a_number_changes(
@@ -225,9 +229,11 @@ def test_a_pashto_page_recorded_with_the_microphone_imported_and_played_offline_
         assert served_ogg(site.base_url + states[key][1])[:4] == b"OggS", states[key]
 
     # The reader: the two imported takes, saved for offline, play with the server gone.
-    marked, sources = play_offline(site, microphone_chromium)
+    marked, sources, sizes = play_offline(site, microphone_chromium)
     assert marked == [first, second]
     assert [urllib.parse.urlsplit(src).path for src in sources] == [states[first][1], states[second][1]]
+    for size in sizes:  # MB in Pashto's digits and decimal separator, on the page and from offline.js
+        assert re.search("[۰-۹]٫[۰-۹]", size) and not re.search("[0-9.]", size), sizes
 
     # The second section's number changes (in English and Pashto, as an editor would): its take is outdated
     # and never played again, the first still is.
