@@ -24,11 +24,10 @@ from browser import (
     BIN_DIR,
     PROJECT_DIR,
     RequestLog,
-    Server,
     SiteDirs,
     build,
-    copy_real_site,
     launch_chromium,
+    served_real_site,
     wait_for,
 )
 from listening import LISTEN_SHOWN, played_through, save_recordings_for_offline
@@ -64,9 +63,7 @@ KEPT_TAKES = """new Promise((resolve) => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real site in a temporary copy, built and served by gunicorn."""
-    dirs = copy_real_site(tmp_path_factory.mktemp("recorder"))
-    build(dirs)
-    with Server(dirs) as server:
+    with served_real_site(tmp_path_factory.mktemp("recorder")) as server:
         yield server
 
 
