@@ -112,7 +112,7 @@
         store.put({ bytes: bytes, type: take.type, textHash: section.getAttribute('data-text-hash') },
           takeKey(section));
       });
-    });
+    }).catch(function () { return null; });
   }
 
   function forgetTakes(list) {
@@ -125,6 +125,7 @@
   function restoreTakes() {
     return openTakes().then(function (db) {
       if (!db) return null;
+      if (!sections.length) { db.close(); return null; }
       return new Promise(function (resolve) {
         var store = db.transaction(TAKES_STORE, 'readonly').objectStore(TAKES_STORE);
         var stale = [];
