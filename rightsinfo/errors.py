@@ -9,14 +9,17 @@ from rightsinfo import i18n
 from rightsinfo.bidi import isolate_html
 from rightsinfo.db import SiteNotBuilt
 
-LANGUAGE_SECOND = ("audio",)  # paths that name the language second: /audio/<lang>/…
+# Paths that name the language after a fixed start: /audio/<lang>/…, /translators/record/<lang>/…
+LANGUAGE_AFTER = (("audio",), ("translators", "record"))
+LONGEST_START_SEGMENTS = max(len(start) for start in LANGUAGE_AFTER)
 
 
 def language_of_path() -> i18n.Language:
-    """Return the language named by the path's first segment (second after /audio/), English if none."""
-    segments = request.path.lstrip("/").split("/", 2)
-    first = segments[1] if segments[0] in LANGUAGE_SECOND and len(segments) > 1 else segments[0]
-    return i18n.get_language(first) or i18n.language_by_prefix()[i18n.ENGLISH]
+    """Return the language the path names (first segment, or after a start above), English if none."""
+    segments = request.path.lstrip("/").split("/", LONGEST_START_SEGMENTS + 1)
+    position = next((len(start) for start in LANGUAGE_AFTER if tuple(segments[: len(start)]) == start), 0)
+    named = segments[position] if position < len(segments) else ""
+    return i18n.get_language(named) or i18n.language_by_prefix()[i18n.ENGLISH]
 
 
 def error_page(status: int, preparing_leaflets: bool = False):

@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
+from babel.numbers import get_decimal_symbol
 from flask_babel import Domain, get_babel
 
 from rightsinfo.config import languages_file
@@ -115,6 +116,7 @@ class Language:
     dates: DateShapes
     list_patterns: ListPatterns
     names: tuple[tuple[str, str], ...] = ()
+    decimal_symbol: str = "."  # CLDR's, for the numbering system of ``digits``: ',' in Turkish, '٫' in Pashto
 
     def name_of(self, prefix: str) -> str:
         """Return the name of the site's language ``prefix`` in this language (CLDR), or the prefix."""
@@ -136,6 +138,7 @@ def _make_language(prefix: str, locale_id: str) -> Language:
     """Build a Language from Babel's data for one locale."""
     locale = Locale.parse(locale_id)
     system = locale.default_numbering_system
+    numbering = system if system in DIGITS_BY_NUMBERING_SYSTEM else LATIN_NUMBERING
     tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
     english = Locale.parse("en").languages.get(str(locale)) or locale.get_display_name("en")
     return Language(
@@ -146,10 +149,11 @@ def _make_language(prefix: str, locale_id: str) -> Language:
         native_name=_native_name(locale),
         english_name=english,
         digits=DIGITS_BY_NUMBERING_SYSTEM.get(system),
-        numbering=system if system in DIGITS_BY_NUMBERING_SYSTEM else LATIN_NUMBERING,
+        numbering=numbering,
         dates=read_date_shapes(locale),
         list_patterns=read_list_patterns(locale),
         names=tuple((other, _name_in(locale, other_id)) for other, other_id in LOCALE_BY_PREFIX.items()),
+        decimal_symbol=get_decimal_symbol(locale, numbering_system=numbering),
     )
 
 
@@ -193,6 +197,11 @@ def localise_digits(text: str, language: Language) -> str:
     if language.digits is None:
         return text
     return text.translate(str.maketrans("0123456789", language.digits))
+
+
+def format_tenths(value: float, language: Language) -> str:
+    """Write a number to one decimal place as the language does: '3,5' in Turkish, '۳٫۵' in Pashto."""
+    return localise_digits(f"{value:.1f}".replace(".", language.decimal_symbol), language)
 
 
 def format_day(day: dt.date | PartialDate, language: Language) -> str:

@@ -40,6 +40,11 @@ def day_filter(value: str | dt.date) -> str:
     return i18n.format_day(as_day(value), i18n.current_language())
 
 
+def tenths_filter(value: float) -> str:
+    """Write a size or amount to one decimal place in the reader's separator and digits."""
+    return i18n.format_tenths(value, i18n.current_language())
+
+
 def digits_filter(value: object) -> str:
     """Write a number in the reader's digits."""
     return i18n.localise_digits(str(value), i18n.current_language())
@@ -128,6 +133,7 @@ def init_app(app: Flask) -> None:
     """Register the template context, filters and the catalogues of the build being served."""
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
+    app.jinja_env.filters["tenths"] = tenths_filter
     app.jinja_env.filters["tel_href"] = tel_href
     app.jinja_env.filters["names"] = names_filter
     app.jinja_env.tests["short_number"] = is_short_number

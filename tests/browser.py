@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,15 @@ class Server(Gunicorn):
             stop_signal=signal.SIGKILL,
         )
         self.dirs = dirs
+
+
+@contextmanager
+def served_real_site(root: Path, **settings: str) -> Iterator[Server]:
+    """Copy the real site under ``root``, build it, and serve it with gunicorn until the block ends."""
+    dirs = copy_real_site(root, **settings)
+    build(dirs)
+    with Server(dirs) as server:
+        yield server
 
 
 def launch_chromium(playwright, extra_args: tuple[str, ...] = ()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import Server, build, copy_real_site
+from browser import served_real_site
 from browser_stubs import SPEECH_STUB
 
 from rightsinfo.i18n import LOCALE_BY_PREFIX, languages
@@ -58,9 +58,9 @@ CONTROL_PATHS = ("/{lang}/asylum/", "/{lang}/organisations/astra/", "/{lang}/car
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real site, with an address for "Report a mistake", served by gunicorn for the whole module."""
-    dirs = copy_real_site(tmp_path_factory.mktemp("a11y"), FEEDBACK_EMAIL="corrections@example.org")
-    build(dirs)
-    with Server(dirs) as server:
+    with served_real_site(
+        tmp_path_factory.mktemp("a11y"), FEEDBACK_EMAIL="corrections@example.org"
+    ) as server:
         yield server
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from recording_fixtures import recorded_app
+from conftest import make_app, without_isolation
+from recording_fixtures import add_recording, recorded_app
 
 from rightsinfo import db
+from rightsinfo.build import build_site
+from rightsinfo.config import DATABASE_NAME
+from rightsinfo.recordings import texts
 from rightsinfo.recordings.conversion import duration_seconds, probe
 from rightsinfo.site import connection
 
@@ -87,3 +93,23 @@ def test_any_other_address_is_a_404_in_the_readers_language(recorded):
         assert response.status_code == 404, address
         assert '<html lang="ps" dir="rtl">' in response.get_data(as_text=True)
     assert client.get("/audio/xx/pages/alpha/intro.ogg").status_code == 404
+
+
+def test_the_recordings_offer_writes_its_size_with_the_readers_decimal_separator(site_dirs):
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    conn = sqlite3.connect(site_dirs["instance"] / DATABASE_NAME)
+    conn.row_factory = sqlite3.Row
+    for lang in ("tr", "ps"):
+        [numbers] = texts.sections(conn, lang, texts.EMERGENCY, texts.EMERGENCY_ID)
+        add_recording(site_dirs["content"], lang, texts.EMERGENCY, texts.EMERGENCY_ID, numbers)
+    conn.close()
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    client = make_app(site_dirs).test_client()
+    offers = {
+        lang: re.search(
+            r"data-audio-save>([^<]*)<", without_isolation(client.get(f"/{lang}/").get_data(as_text=True))
+        )[1]
+        for lang in ("tr", "ps")
+    }
+    assert re.search(r"\b\d,\d\b", offers["tr"]) and not re.search(r"\d\.\d", offers["tr"]), offers
+    assert re.search(r"[۰-۹]٫[۰-۹]", offers["ps"]) and not re.search(r"[.0-9]", offers["ps"]), offers

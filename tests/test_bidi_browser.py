@@ -13,7 +13,7 @@ import itertools
 import re
 
 import pytest
-from browser import Server, build, copy_real_site, launch_chromium
+from browser import launch_chromium, served_real_site
 from playwright.sync_api import sync_playwright
 
 from rightsinfo import i18n
@@ -84,9 +84,7 @@ BOXES_JS = """([index, pieces]) => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real site, built and served by gunicorn for the whole module."""
-    dirs = copy_real_site(tmp_path_factory.mktemp("bidi"))
-    build(dirs)
-    with Server(dirs) as server:
+    with served_real_site(tmp_path_factory.mktemp("bidi")) as server:
         yield server
 
 

@@ -493,13 +493,11 @@ def test_every_language_gets_every_kind_of_leaflet_in_the_jobs(app):
 @pytest.mark.parametrize("lang", ["ps", "ur", "en"])
 def test_print_page_is_accessible_at_320_px_and_builds_the_pack_address(tmp_path, lang):
     from axe_playwright_python.sync_playwright import Axe
-    from browser import Server, build, copy_real_site, launch_chromium
+    from browser import launch_chromium, served_real_site
     from playwright.sync_api import sync_playwright
     from test_accessibility import AXE_OPTIONS, MIN_TAP_TARGET_PX, NARROW_VIEWPORT, SMALL_TARGETS_JS
 
-    dirs = copy_real_site(tmp_path)
-    build(dirs)
-    with Server(dirs) as server, sync_playwright() as playwright:
+    with served_real_site(tmp_path) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_context(viewport=NARROW_VIEWPORT, service_workers="block").new_page()
         page.goto(f"{server.base_url}/{lang}/print/")

@@ -15,7 +15,7 @@ import subprocess
 import urllib.request
 
 import pytest
-from browser import RequestLog, Server, build, copy_real_site, wait_for
+from browser import RequestLog, served_real_site, wait_for
 from browser_stubs import SHARE_STUB, SPEECH_STUB
 
 pytestmark = pytest.mark.browser
@@ -35,9 +35,7 @@ MARKED = """Array.from(document.querySelectorAll('[aria-current="true"].read-alo
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The real site, with a public address for QR codes, served by gunicorn."""
-    dirs = copy_real_site(tmp_path_factory.mktemp("listen"), PUBLIC_BASE_URL=PUBLIC_BASE_URL)
-    build(dirs)
-    with Server(dirs) as server:
+    with served_real_site(tmp_path_factory.mktemp("listen"), PUBLIC_BASE_URL=PUBLIC_BASE_URL) as server:
         yield server
 
 

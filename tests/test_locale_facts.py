@@ -9,6 +9,7 @@ import pytest
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from conftest import make_real_app
 
 from bench import weights
@@ -36,6 +37,22 @@ def test_dates_are_written_as_babel_writes_them(language):
         assert i18n.format_day(day, language) == i18n.format_day(
             PartialDate(day.year, day.month, day.day), language
         )
+
+
+@pytest.mark.parametrize("language", i18n.languages(), ids=lambda language: language.prefix)
+def test_tenths_are_written_as_babel_writes_them_in_the_sites_digits(language):
+    for value in (0.0, 0.04, 3.5, 12.25, 150.0):
+        babel_text = format_decimal(
+            value, "0.0", locale=language.locale_id, numbering_system=language.numbering
+        )
+        assert i18n.format_tenths(value, language) == i18n.localise_digits(babel_text, language)
+
+
+def test_a_size_is_written_with_each_languages_decimal_separator():
+    written = {
+        prefix: i18n.format_tenths(3.5, language) for prefix, language in i18n.language_by_prefix().items()
+    }
+    assert written == {"ps": "۳٫۵", "prs": "۳٫۵", "ar": "3.5", "ur": "3.5", "tr": "3,5", "en": "3.5"}
 
 
 @pytest.mark.parametrize("language", i18n.languages(), ids=lambda language: language.prefix)

@@ -162,9 +162,7 @@ OFFLINE_STATE = "document.querySelector('[data-offline-state]')?.dataset.offline
 def test_a_page_and_its_service_worker_only_ever_contact_the_site_itself(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    dirs = browser.copy_real_site(tmp_path / "site")
-    browser.build(dirs)
-    with browser.Server(dirs) as server, sync_playwright() as playwright:
+    with browser.served_real_site(tmp_path / "site") as server, sync_playwright() as playwright:
         chromium = browser.launch_chromium(playwright)
         try:
             context = chromium.new_context(service_workers="allow")

@@ -60,20 +60,24 @@ def test_the_recording_page_sets_no_cookie_and_may_play_only_its_own_takes(clien
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "lang"),
     [
-        "/translators/record/xx/pages/alpha/",
-        "/translators/record/ps/videos/alpha/",
-        "/translators/record/ps/pages/no-such-page/",
-        "/translators/record/ar/pages/beta/",  # beta has no Arabic: readers see English, nothing to record
-        "/translators/record/ps/emergency/other/",
-        "/translators/record/xx/",
+        ("/translators/record/xx/pages/alpha/", "en"),
+        ("/translators/record/ps/videos/alpha/", "ps"),
+        ("/translators/record/ps/pages/no-such-page/", "ps"),
+        ("/translators/record/ar/pages/beta/", "ar"),  # beta has no Arabic: nothing to record
+        ("/translators/record/prs/emergency/other/", "fa-AF"),
+        ("/translators/record/xx/", "en"),
     ],
 )
-def test_an_unknown_language_kind_or_item_is_the_helpful_404(client, url):
+def test_an_unknown_language_kind_or_item_is_the_helpful_404_in_the_language_of_the_address(
+    client, url, lang
+):
     response = client.get(url)
     assert response.status_code == 404
-    assert 'href="/en/"' in response.get_data(as_text=True), "a way home"
+    body = response.get_data(as_text=True)
+    assert 'href="/en/"' in body, "a way home"
+    assert re.search(r"<html lang=\"([^\"]+)\"", body)[1] == lang
 
 
 def test_the_index_lists_what_is_shown_in_the_language_and_the_translators_page_links_it(client):

@@ -10,6 +10,18 @@ import sqlite3
 
 import pytest
 from browser import Server, build, copy_real_site, wait_for
+from listening import (
+    AUDIO_STATE,
+    CURRENT_ID,
+    LISTEN_SHOWN,
+    PLAYER,
+    PLAYING,
+    STOPPED,
+    TO_THE_END,
+    WAIT_SECONDS,
+    played_through,
+    save_recordings_for_offline,
+)
 from recording_fixtures import add_recording
 
 from rightsinfo.config import DATABASE_NAME
@@ -18,19 +30,9 @@ from rightsinfo.recordings.texts import SectionText
 
 pytestmark = pytest.mark.browser
 
-WAIT_SECONDS = 20.0
 PAGE = "/ps/asylum/"
 CARDS = ("doctor", "lawyer")  # recorded; the other cards are not
 CARD_BUTTON = "#{} [data-read-from]"
-PLAYER = "document.querySelector('[data-read-audio]')"
-CURRENT_ID = """(() => { const box = document.querySelector('[aria-current="true"].read-aloud-current');
-  if (!box) return null; const h = box.querySelector('h2'); return h ? h.id : 'intro'; })()"""
-PLAYING = f"(() => {{ const a = {PLAYER}; return a && !a.paused && a.currentTime > 0 ? a.src : null; }})()"
-STOPPED = "!document.querySelector('[data-read-start]').hidden"
-NOTE = "(n => n.hidden ? '' : n.textContent)(document.querySelector('[data-read-note]'))"
-OFFLINE_STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offline-state')"
-AUDIO_STATE = "document.querySelector('[data-audio-box]').getAttribute('data-audio-state')"
-TO_THE_END = f"(() => {{ const a = {PLAYER}; a.currentTime = Math.max(0, a.duration - 0.2); }})()"
 
 
 def sections_of(dirs, lang: str, slug: str) -> dict[str, SectionText]:
@@ -68,27 +70,12 @@ def site(tmp_path_factory):
         yield server
 
 
-def played_through(page) -> tuple[list[str], list[str]]:
-    """Start Listen and let each recording run to its end; return the sections marked and notes shown."""
-    page.click("[data-read-start]")
-    marked, notes = [], []
-    while True:
-        src = wait_for(page, f"{PLAYING} || ({STOPPED} ? 'done' : null)", WAIT_SECONDS, "playing or done")
-        if src == "done":
-            return marked, notes
-        marked.append(page.evaluate(CURRENT_ID))
-        notes.append(page.evaluate(NOTE))
-        assert page.evaluate(f"{PLAYER}.currentTime") > 0  # it advances: real sound, not a stand-in
-        page.evaluate(TO_THE_END)
-        wait_for(page, f"{PLAYER}.src !== {src!r} || {STOPPED}", WAIT_SECONDS, "the next section")
-
-
 def test_a_pashto_page_plays_its_recordings_section_by_section(site, chromium):
     context = chromium.new_context(service_workers="block")
     page = context.new_page()
     page.goto(site.base_url + PAGE)
-    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
-    marked, notes = played_through(page)
+    wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
+    marked, notes, _sources = played_through(page)
     # The recording of an older number ("what-happens-next") is never played: its section is skipped.
     assert marked == ["intro", "whom-do-i-tell", "i-am-under-18-and-alone"]
     assert notes[0] == "" and notes[1] != "" and notes[2] == ""  # the reworded one says it may be older
@@ -103,7 +90,7 @@ def test_the_speed_control_is_labelled_and_changes_the_rate(site, chromium):
     context = chromium.new_context(service_workers="block")
     page = context.new_page()
     page.goto(site.base_url + PAGE)
-    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
+    wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
     page.get_by_label(
         page.evaluate("document.querySelector('label[for=read-speed]').textContent")
     ).select_option("1.25")
@@ -144,7 +131,7 @@ def test_the_home_page_plays_the_emergency_numbers_recording_beside_them(site, c
     page.goto(site.base_url + "/prs/")
     assert page.locator("[data-read-aloud]").count() == 0  # not recorded in Dari: no control at all
     page.goto(site.base_url + "/ps/")
-    wait_for(page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control")
+    wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
     beside = "document.querySelector('[data-read-aloud]').nextElementSibling.matches('section.emergency')"
     assert page.evaluate(beside)
     start = page.locator("[data-read-start]")
@@ -165,19 +152,11 @@ def test_saved_recordings_play_with_the_server_gone(site, chromium):
     page = context.new_page()
     try:
         page.goto(site.base_url + PAGE)
-        wait_for(page, f"{OFFLINE_STATE} === 'ready'", 120.0, "the pages saved for offline")
-        save = page.locator("[data-audio-save]")
-        wait_for(
-            page, "!document.querySelector('[data-audio-box]').hidden", WAIT_SECONDS, "the recordings offer"
-        )
-        assert "MB" in save.inner_text() and any(char.isdigit() for char in save.inner_text())
-        save.click()
-        wait_for(page, f"{AUDIO_STATE} === 'saved'", 60.0, "the recordings saved")
+        offer = save_recordings_for_offline(page)
+        assert "MB" in offer and any(char.isdigit() for char in offer)
         site.stop()
         page.reload()
-        wait_for(
-            page, "!document.querySelector('[data-read-aloud]').hidden", WAIT_SECONDS, "the Listen control"
-        )
+        wait_for(page, LISTEN_SHOWN, WAIT_SECONDS, "the Listen control")
         page.click("[data-read-start]")
         src = wait_for(page, PLAYING, WAIT_SECONDS, "a saved recording playing offline")
         assert "/audio/ps/pages/asylum/intro." in src

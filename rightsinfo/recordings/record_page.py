@@ -2,8 +2,9 @@
 
 The page carries every section's text and hashes in its HTML, so once it has loaded it needs no network;
 ``static/record.js`` records with the phone's microphone and makes the file (``recording_file``) on
-the phone. Nothing is uploaded and nothing is stored: the file leaves the phone only when the volunteer
-sends it. Only these pages may ask for the microphone; every other page still denies it.
+the phone. Nothing is uploaded: the takes are kept on the phone alone (so a reload loses none), and the
+file leaves the phone only when the volunteer sends it. Only these pages may ask for the microphone;
+every other page still denies it.
 """
 
 from __future__ import annotations

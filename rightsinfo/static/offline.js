@@ -183,7 +183,9 @@
   /* The recordings pack: offered once the pages are saved, with its size; saved by the worker on
      request, with progress in MB, resumed file by file, removed with one tap. */
   var audioBox = box.querySelector('[data-audio-box]');
-  function megabytes(bytes) { return localDigits((bytes / 1000000).toFixed(1)); }
+  var decimal = box.getAttribute('data-decimal') || '.';
+  /* Write a size in MB to one decimal place, with the reader's decimal separator and digits. */
+  function megabytes(bytes) { return localDigits((bytes / 1000000).toFixed(1).replace('.', decimal)); }
   function showAudio(data) {
     var text = audioBox.querySelector('[data-audio-text]');
     var saved = data.done >= data.total && data.total > 0;

@@ -2,12 +2,15 @@
 
    One section at a time: Record, Stop, Listen back, Redo, Back and Next. A level meter (Web Audio's
    AnalyserNode) moves while the microphone hears the volunteer, so they know they are heard. Each take
-   is kept in memory as the browser's MediaRecorder made it (webm/Opus in Chromium, mp4/AAC on Safari).
+   is kept as the browser's MediaRecorder made it (webm/Opus in Chromium, mp4/AAC on Safari), in memory
+   and in the phone's IndexedDB (keyed by language, item and section, with the text hash it read), so a
+   reload, or a phone that kills the tab, loses no take; a take of text that has changed since is
+   dropped. The stored takes are cleared once the file has been saved or shared.
    At the end the takes and a manifest (language, kind, item, the day, and each section's text and facts
    hashes, all from the page's own HTML) become one zip file, made on the phone with fflate (vendored,
    MIT): offered to the share sheet where the phone can share files, and as a download always.
    Everything the page needs is in its HTML and its two scripts, so once loaded it works offline; it
-   sends nothing anywhere, and stores nothing beyond the page's life. */
+   sends nothing anywhere: the takes stay on the phone until the volunteer sends the file. */
 (function () {
   'use strict';
   var box = document.querySelector('[data-recorder]');
@@ -26,6 +29,10 @@
     buttons[button.getAttribute('data-action')] = button;
   });
   var takes = {}; // section key -> {blob, type}
+  var TAKES_DB = 'rightsinfo-takes';
+  var TAKES_STORE = 'takes';
+  var itemPath = [box.getAttribute('data-lang'), box.getAttribute('data-kind'), box.getAttribute('data-item')]
+    .join('/');
   var current = 0;
   var stream = null;
   var recorder = null;
@@ -70,6 +77,78 @@
     buttons.make.disabled = recording || done === 0;
   }
 
+  /* Open the phone's store of takes; resolves to null where IndexedDB is missing or refused. */
+  function openTakes() {
+    return new Promise(function (resolve) {
+      if (!window.indexedDB) { resolve(null); return; }
+      var request = window.indexedDB.open(TAKES_DB, 1);
+      request.onupgradeneeded = function () { request.result.createObjectStore(TAKES_STORE); };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { resolve(null); };
+    });
+  }
+
+  /* Run one change on the store of takes; a failure only means the take lives in memory alone. */
+  function changeTakes(change) {
+    return openTakes().then(function (db) {
+      if (!db) return null;
+      return new Promise(function (resolve) {
+        var transaction = db.transaction(TAKES_STORE, 'readwrite');
+        change(transaction.objectStore(TAKES_STORE));
+        transaction.oncomplete = transaction.onerror = transaction.onabort = function () {
+          db.close();
+          resolve(null);
+        };
+      });
+    }).catch(function () { return null; });
+  }
+
+  function takeKey(section) { return itemPath + '/' + section.getAttribute('data-section'); }
+
+  /* Keep a take on the phone as bytes (older Safari cannot store a Blob), with the text it read. */
+  function keepTake(section, take) {
+    return take.blob.arrayBuffer().then(function (bytes) {
+      return changeTakes(function (store) {
+        store.put({ bytes: bytes, type: take.type, textHash: section.getAttribute('data-text-hash') },
+          takeKey(section));
+      });
+    }).catch(function () { return null; });
+  }
+
+  function forgetTakes(list) {
+    return changeTakes(function (store) {
+      list.forEach(function (section) { store.delete(takeKey(section)); });
+    });
+  }
+
+  /* Bring back the takes kept on the phone for today's text of each section; drop those of older text. */
+  function restoreTakes() {
+    return openTakes().then(function (db) {
+      if (!db) return null;
+      if (!sections.length) { db.close(); return null; }
+      return new Promise(function (resolve) {
+        var store = db.transaction(TAKES_STORE, 'readonly').objectStore(TAKES_STORE);
+        var stale = [];
+        var left = sections.length;
+        sections.forEach(function (section) {
+          var request = store.get(takeKey(section));
+          request.onsuccess = request.onerror = function () {
+            var kept = request.result;
+            if (kept && kept.textHash === section.getAttribute('data-text-hash')) {
+              takes[section.getAttribute('data-section')] = {
+                blob: new Blob([kept.bytes], { type: kept.type }), type: kept.type
+              };
+            } else if (kept) {
+              stale.push(section);
+            }
+            left -= 1;
+            if (left === 0) { db.close(); resolve(stale.length ? forgetTakes(stale) : null); }
+          };
+        });
+      });
+    }).catch(function () { return null; });
+  }
+
   /* Ask for the microphone once per page; later takes reuse it. */
   function microphone() {
     if (stream) return Promise.resolve(stream);
@@ -101,7 +180,8 @@
   }
 
   function record() {
-    var key = sections[current].getAttribute('data-section');
+    var section = sections[current];
+    var key = section.getAttribute('data-section');
     microphone().then(function (granted) {
       var chunks = [];
       recorder = new MediaRecorder(granted);
@@ -109,6 +189,7 @@
       recorder.onstop = function () {
         var type = recorder.mimeType || (chunks[0] && chunks[0].type) || 'audio/webm';
         takes[key] = { blob: new Blob(chunks, { type: type }), type: type };
+        keepTake(section, takes[key]);
         recorder = null;
         say('recorded');
         show();
@@ -198,7 +279,12 @@
     download.hidden = false;
     var canShare = navigator.canShare && navigator.share && navigator.canShare({ files: [file] });
     buttons.share.hidden = !canShare;
-    buttons.share.onclick = function () { navigator.share({ files: [file] }).catch(function () {}); };
+    var sent = sections.filter(function (section) { return takes[section.getAttribute('data-section')]; });
+    // Once the file is on its way (or saved), the phone need not keep the takes any longer.
+    download.onclick = function () { forgetTakes(sent); };
+    buttons.share.onclick = function () {
+      navigator.share({ files: [file] }).then(function () { forgetTakes(sent); }, function () {});
+    };
     say('made');
     (canShare ? buttons.share : download).focus();
   }
@@ -215,6 +301,7 @@
   buttons.listen.addEventListener('click', listen);
   buttons.redo.addEventListener('click', function () {
     delete takes[sections[current].getAttribute('data-section')];
+    forgetTakes([sections[current]]);
     record();
   });
   buttons.previous.addEventListener('click', function () { move(-1); });
@@ -224,7 +311,9 @@
     if (meterFrame) window.cancelAnimationFrame(meterFrame);
     if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
   });
-  panel.hidden = false;
-  say('ready');
-  show();
+  restoreTakes().then(function () {
+    panel.hidden = false;
+    say(takes[sections[current].getAttribute('data-section')] ? 'recorded' : 'ready');
+    show();
+  });
 }());
