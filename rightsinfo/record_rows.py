@@ -61,7 +61,9 @@ def paper_rows(content: Content) -> list[dict]:
                     "sr_cyrl": paper.sr_cyrl,
                     "also": paper.also,
                     "page": paper.page,
-                    "sources": paper.sources,
+                    # Every source a term cites, its Serbian name's after its meaning's.
+                    "sources": list(dict.fromkeys(paper.sources + paper.sr_sources)),
+                    "sr_confirmed": bool(paper.sr_sources),
                     "name": entry["name"],
                     "meaning": entry["meaning"],
                     "action": entry["action"],

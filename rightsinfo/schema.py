@@ -66,6 +66,7 @@ CREATE TABLE papers (
    also JSON,
    page TEXT,
    sources JSON,
+   sr_confirmed INTEGER,
    name TEXT,
    meaning TEXT,
    action TEXT,

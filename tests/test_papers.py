@@ -7,6 +7,7 @@ import subprocess
 import textwrap
 
 import pytest
+import yaml
 from conftest import PROJECT_DIR, make_app
 from test_leaflets import contains_words, get_pdf, page_count, pdf_fonts, pdf_text
 
@@ -227,6 +228,9 @@ def real_papers_client(real_app):
         "/ps/papers/leaflet.pdf?size=a4",
         "/tr/papers/leaflet.pdf?size=a4",
         "/ur/papers/leaflet.pdf?size=a4&script=naskh",
+        "/ur/papers/leaflet.pdf?size=a4",
+        "/ar/papers/leaflet.pdf?size=a4",
+        "/prs/papers/leaflet.pdf?size=a4",
     ],
 )
 def test_the_papers_leaflet_is_one_a4_page_with_every_word_in_both_scripts(real_papers_client, tmp_path, url):
@@ -235,10 +239,20 @@ def test_the_papers_leaflet_is_one_a4_page_with_every_word_in_both_scripts(real_
     text = pdf_text(pdf, tmp_path)
     for printed in ("Rešenje", "Решење", "Žalba", "Жалба", "Prekršaj", "Прекршај", "Komisija za azil"):
         assert printed in text, printed
+    assert last_source_entry() in " ".join(text.split()), "the source list is printed to its end"
     assert all(embedded == "yes" for _, embedded in pdf_fonts(pdf, tmp_path))
 
 
-@pytest.mark.parametrize("lang", ["en", "ps"])
+def last_source_entry() -> str:
+    """Return how the sheet lists the last of the words' sources: its number and publisher."""
+    ids = {source for paper in read_content(PROJECT_DIR / "content").papers for source in paper.sources}
+    last = max(ids, key=lambda source: (int(re.sub(r"\D", "", source)), source))
+    sources = yaml.safe_load((PROJECT_DIR / "content" / "sources.yaml").read_text(encoding="utf-8"))
+    title = sources[last]["title"]
+    return f"{last} {title.partition(':')[0]}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ps", "ar"])
 def test_the_papers_leaflet_is_one_a5_sheet_front_and_back(real_papers_client, tmp_path, lang):
     pdf = get_pdf(real_papers_client, f"/{lang}/papers/leaflet.pdf")
     assert page_count(pdf, tmp_path) <= 2

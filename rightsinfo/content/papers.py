@@ -5,6 +5,9 @@ record gives the term as printed in both scripts, what it means and what to do i
 that explains it, and the sources of its meaning. The checks are the ones a record needs to be trusted:
 both scripts spell the same word, every source is listed, the page exists, and a translation keeps every
 number (days, hours) of the English text it follows.
+
+A Serbian name is never invented: where the sources of the meaning do not print it, ``sr_sources`` names
+those that do, or says ``unconfirmed``, and every output then marks the name as not confirmed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from rightsinfo.i18n import ENGLISH
 from rightsinfo.markup import EASTERN_DIGITS, NUMBER_PATTERN
 
 TEXT_FIELDS = ("name", "meaning", "action")
+UNCONFIRMED = "unconfirmed"  # sr_sources: no source prints this Serbian name
 DEFAULT_ORDER = 50
 
 
@@ -42,6 +46,8 @@ class Paper:
     sources: list[str]
     also: list[str] = field(default_factory=list)
     text: dict[str, dict] = field(default_factory=dict)
+    # The sources that print the Serbian name; empty when none does (the name is then marked unconfirmed).
+    sr_sources: list[str] = field(default_factory=list)
 
 
 def numbers_in(entry: dict) -> Counter:
@@ -74,6 +80,20 @@ def read_paper_text(reader: FieldReader) -> dict[str, dict]:
     return text
 
 
+def read_name_sources(reader: FieldReader, sources: dict, meaning_sources: list[str]) -> list[str]:
+    """Return the sources that print the Serbian name: ``sr_sources``, or the meaning's when it is absent."""
+    value = reader.data.get("sr_sources", meaning_sources)
+    if value == UNCONFIRMED:
+        return []
+    if not isinstance(value, list) or not value:
+        wanted = f"the sources that print the Serbian name, or say '{UNCONFIRMED}'"
+        reader.problem("sr_sources", f"'sr_sources' must list {wanted}")
+        return []
+    ids = [str(item) for item in value]
+    check_source_ids(reader, "sr_sources", ids, sources)
+    return ids
+
+
 def read_paper(path: Path, sources: dict, page_slugs: set[str], problems: Problems) -> Paper | None:
     """Read one term: both scripts, the page that explains it, its sources and its text per language."""
     reader = read_record(path, problems)
@@ -98,7 +118,8 @@ def read_paper(path: Path, sources: dict, page_slugs: set[str], problems: Proble
     if not (sr_latn and sr_cyrl and page and text):
         return None
     also = reader.list_field("also")
-    return Paper(path.stem, path, order, sr_latn, sr_cyrl, page, listed_sources, also, text)
+    sr_sources = read_name_sources(reader, sources, listed_sources)
+    return Paper(path.stem, path, order, sr_latn, sr_cyrl, page, listed_sources, also, text, sr_sources)
 
 
 def read_papers(folder: Path, sources: dict, page_slugs: set[str], problems: Problems) -> list[Paper]:

@@ -254,8 +254,16 @@ def papers_context(lang: str, with_lang: str | None) -> dict:
         "paper_notices": notices_for(list(kinds_of_text.values()), second_language),
         "address": address,
         "qr": qr_svg(address),
-        "sources": db.sources(connection(), sorted({s for term in terms for s in term["sources"]})),
+        "sources": [
+            source | {"publisher": publisher(source)}
+            for source in db.sources(connection(), sorted({s for term in terms for s in term["sources"]}))
+        ],
     }
+
+
+def publisher(source: dict) -> str:
+    """Return who published a source (its title up to the colon), short enough for a sheet's source list."""
+    return source["title"].partition(":")[0]
 
 
 def card_contacts(lang: str) -> list[dict]:
