@@ -54,8 +54,8 @@ def main_conf(scratch: Path) -> str:
     temp_paths = "\n".join(f"    {kind}_temp_path {scratch}/{kind};" for kind in
                            ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
     return (
-        f"user {pwd.getpwuid(os.geteuid()).pw_name};\nworker_processes 1;\npid {scratch}/nginx.pid;\n"
-        f"error_log {scratch}/error.log;\nevents {{}}\n"
+        f"user {pwd.getpwuid(os.geteuid()).pw_name};\nworker_processes auto;\npid {scratch}/nginx.pid;\n"
+        f"error_log {scratch}/error.log;\nevents {{ worker_connections 768; }}\n"
         f"http {{\n{temp_paths}\n    include /etc/nginx/mime.types;\n"
         f"    default_type application/octet-stream;\n    access_log {scratch}/main-access.log;\n"
         f"    gzip on;\n    include {scratch}/site.conf;\n}}\n"
