@@ -16,6 +16,7 @@ data is let go then (see ``locale_facts``): serving a page or a leaflet reads no
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -202,6 +203,14 @@ def localise_digits(text: str, language: Language) -> str:
 def format_tenths(value: float, language: Language) -> str:
     """Write a number to one decimal place as the language does: '3,5' in Turkish, '۳٫۵' in Pashto."""
     return localise_digits(f"{value:.1f}".replace(".", language.decimal_symbol), language)
+
+
+BYTES_PER_TENTH_MB = 100_000  # sizes are shown in MB (10**6 bytes) to one decimal place
+
+
+def format_megabytes(size_bytes: int, language: Language) -> str:
+    """Write a download's size in MB, rounded up to a tenth: a small pack is "0.1 MB", never "0.0 MB"."""
+    return format_tenths(math.ceil(size_bytes / BYTES_PER_TENTH_MB) / 10, language)
 
 
 def format_day(day: dt.date | PartialDate, language: Language) -> str:

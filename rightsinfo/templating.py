@@ -40,9 +40,9 @@ def day_filter(value: str | dt.date) -> str:
     return i18n.format_day(as_day(value), i18n.current_language())
 
 
-def tenths_filter(value: float) -> str:
-    """Write a size or amount to one decimal place in the reader's separator and digits."""
-    return i18n.format_tenths(value, i18n.current_language())
+def megabytes_filter(size_bytes: int) -> str:
+    """Write a download's size in MB to a tenth, rounded up, in the reader's separator and digits."""
+    return i18n.format_megabytes(size_bytes, i18n.current_language())
 
 
 def digits_filter(value: object) -> str:
@@ -133,7 +133,7 @@ def init_app(app: Flask) -> None:
     """Register the template context, filters and the catalogues of the build being served."""
     app.jinja_env.filters["day"] = day_filter
     app.jinja_env.filters["digits"] = digits_filter
-    app.jinja_env.filters["tenths"] = tenths_filter
+    app.jinja_env.filters["megabytes"] = megabytes_filter
     app.jinja_env.filters["tel_href"] = tel_href
     app.jinja_env.filters["names"] = names_filter
     app.jinja_env.tests["short_number"] = is_short_number

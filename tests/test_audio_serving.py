@@ -113,3 +113,5 @@ def test_the_recordings_offer_writes_its_size_with_the_readers_decimal_separator
     }
     assert re.search(r"\b\d,\d\b", offers["tr"]) and not re.search(r"\d\.\d", offers["tr"]), offers
     assert re.search(r"[۰-۹]٫[۰-۹]", offers["ps"]) and not re.search(r"[.0-9]", offers["ps"]), offers
+    # One short recording is a few kilobytes: offered as the smallest size written, never as nothing.
+    assert "0,1" in offers["tr"] and "۰٫۱" in offers["ps"], offers

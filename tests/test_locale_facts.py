@@ -55,6 +55,14 @@ def test_a_size_is_written_with_each_languages_decimal_separator():
     assert written == {"ps": "۳٫۵", "prs": "۳٫۵", "ar": "3.5", "ur": "3.5", "tr": "3,5", "en": "3.5"}
 
 
+def test_a_download_is_never_offered_as_nothing_its_size_rounds_up_to_a_tenth_of_a_megabyte():
+    turkish = i18n.language_by_prefix()["tr"]
+    sizes = {
+        size: i18n.format_megabytes(size, turkish) for size in (0, 1, 40_000, 100_000, 100_001, 3_450_000)
+    }
+    assert sizes == {0: "0,0", 1: "0,1", 40_000: "0,1", 100_000: "0,1", 100_001: "0,2", 3_450_000: "3,5"}
+
+
 @pytest.mark.parametrize("language", i18n.languages(), ids=lambda language: language.prefix)
 def test_names_are_joined_as_babel_joins_them(language):
     names = ["Belgrade", "Šid", "Subotica", "Preševo"]

@@ -184,16 +184,19 @@
      request, with progress in MB, resumed file by file, removed with one tap. */
   var audioBox = box.querySelector('[data-audio-box]');
   var decimal = box.getAttribute('data-decimal') || '.';
-  /* Write a size in MB to one decimal place, with the reader's decimal separator and digits. */
-  function megabytes(bytes) { return localDigits((bytes / 1000000).toFixed(1).replace('.', decimal)); }
+  /* Write a size in MB to one decimal place, with the reader's decimal separator and digits: a whole
+     size rounded up (a small pack is 0.1 MB, never 0.0), what has arrived rounded down (never ahead). */
+  function megabytes(bytes, round) {
+    return localDigits((round(bytes / 100000) / 10).toFixed(1).replace('.', decimal));
+  }
   function showAudio(data) {
     var text = audioBox.querySelector('[data-audio-text]');
     var saved = data.done >= data.total && data.total > 0;
     var saving = !saved && !data.failed && data.done > 0;
     var message = data.failed ? audioBox.getAttribute('data-audio-failed')
-      : saved ? audioBox.getAttribute('data-audio-saved').replace('%(size)s', megabytes(data.total))
-      : saving ? audioBox.getAttribute('data-audio-saving').replace('%(done)s', megabytes(data.done))
-        .replace('%(total)s', megabytes(data.total)) : '';
+      : saved ? audioBox.getAttribute('data-audio-saved').replace('%(size)s', megabytes(data.total, Math.ceil))
+      : saving ? audioBox.getAttribute('data-audio-saving').replace('%(done)s', megabytes(data.done, Math.floor))
+        .replace('%(total)s', megabytes(data.total, Math.ceil)) : '';
     text.textContent = message;
     audioBox.setAttribute('data-audio-state', data.failed ? 'failed' : saved ? 'saved' : saving ? 'saving' : 'not-saved');
     audioBox.querySelector('[data-audio-save]').hidden = saved || saving;
