@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from rightsinfo import gunicorn_conf
+from rightsinfo.i18n import LOCALE_BY_PREFIX
 
 
 def test_a_new_worker_warms_its_pages_before_it_takes_requests(app):
@@ -25,3 +26,24 @@ def test_a_worker_still_starts_when_warming_fails(caplog):
     with caplog.at_level(logging.WARNING):
         gunicorn_conf.warm_up(broken_app, logging.getLogger("test"))
     assert "warming /en/ failed: nothing is built yet" in caplog.text
+
+
+def test_a_warmed_worker_answers_a_save_s_first_requests_from_its_cache(app):
+    """Saving a language asks for its home page and service worker: neither is made on the saver's time."""
+    gunicorn_conf.warm_up(app, logging.getLogger("test"))
+    made: list[str] = []
+
+    def recording(view):
+        def answer(**kwargs):
+            made.append(kwargs["lang"])
+            return view(**kwargs)
+
+        return answer
+
+    for endpoint in ("pages.home", "offline.service_worker"):
+        app.view_functions[endpoint] = recording(app.view_functions[endpoint])
+    client = app.test_client()
+    for prefix in LOCALE_BY_PREFIX:
+        for path in (f"/{prefix}/", f"/{prefix}/sw.js"):
+            assert client.get(path, headers={"Accept-Encoding": "br"}).status_code == 200
+    assert made == []
