@@ -80,8 +80,9 @@ def test_run_needs_fewer_packages_than_test(bare_bin):
     result = run_as_nobody("run", bare_bin)
     command_line = next(line for line in result.stderr.splitlines() if "apt-get install" in line)
     asked = set(command_line.split()) & set(listed_packages())
-    # Serving needs the tools that run the two commands (make, git, python3's venv) and gettext.
-    assert asked == {"make", "git", "python3-venv", "gettext"}
+    # Serving needs the tools that run the two commands (make, git, python3's venv), gettext for the
+    # catalogues and ffmpeg, which copies the recordings into WebM at every build; no test-only tool.
+    assert asked == {"make", "git", "python3-venv", "gettext", "ffmpeg"}
 
 
 def test_this_machine_has_everything_the_tests_need():
