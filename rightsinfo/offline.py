@@ -162,7 +162,8 @@ def search_pack(lang: str):
 
     Each entry has its title ("t"), address ("u"), one-line summary ("s"), folded words ("w") and,
     where its text is English, "l": "en", so the browser can set ``lang``/``dir`` on it. A topic has
-    "k": "page"; a word on papers its Serbian ("r") and the names a query must equal to lead ("x").
+    "k": "page"; a word on papers its Serbian ("r"), "n": 1 when no source prints that Serbian (the
+    result then says so), and the names a query must equal to lead ("x").
     """
     from rightsinfo.search_index import hit_address, offline_pack_rows
 
@@ -174,6 +175,8 @@ def search_pack(lang: str):
             entry["l"] = row["text_lang"]
         if row["serbian"]:
             entry["r"] = row["serbian"]  # a word on papers: its Serbian, shown beside the result
+            if row["sr_unconfirmed"]:
+                entry["n"] = 1  # ... and marked, as on the papers page, when no source prints it
             entry["x"] = row["exact"]  # ranked first when the query is one of these names
         elif row["kind"] == "page":
             entry["k"] = "page"  # ranked before organisations and other words on papers

@@ -54,7 +54,8 @@ def exact_names(*names: str) -> str:
 def paper_row(paper: dict) -> dict:
     """Return the search row of a word on official papers: found by its Serbian in either script.
 
-    The Serbian is kept beside the reader's name for the term, so a result shows what matched.
+    The Serbian is kept beside the reader's name for the term, so a result shows what matched, with
+    whether a source prints it: a result must not show an unconfirmed name as the paper's words.
     """
     serbian = " ".join([paper["sr_latn"], paper["sr_cyrl"], *paper["also"]])
     body = paper["meaning"] + " " + paper["action"]
@@ -65,6 +66,7 @@ def paper_row(paper: dict) -> dict:
         "text_lang": paper["text_lang"],
         "title": paper["name"],
         "serbian": f"{paper['sr_latn']} · {paper['sr_cyrl']}",
+        "sr_unconfirmed": int(not paper["sr_confirmed"]),
         "summary": paper["meaning"],
         "body": body,
         "folded_title": fold(" ".join([paper["name"], serbian, *paper["keywords"]])),
@@ -94,6 +96,7 @@ def write(
                 "text_lang": page["text_lang"],
                 "title": page["title"],
                 "serbian": "",
+                "sr_unconfirmed": 0,
                 "summary": page["summary"],
                 "body": body,
                 "folded_title": fold(page["title"] + " " + keywords),
@@ -113,6 +116,7 @@ def write(
                 "text_lang": text["text_lang"],
                 "title": org["name"],
                 "serbian": "",
+                "sr_unconfirmed": 0,
                 "summary": text["summary"],
                 "body": text["summary"],
                 "folded_title": fold(title),
@@ -137,6 +141,7 @@ class Hit:
     text_lang: str
     snippet: Markup
     serbian: str = ""
+    sr_unconfirmed: bool = False  # no source prints the Serbian name: the result says so
 
 
 def fts_query(terms: list[str]) -> str:
@@ -173,7 +178,8 @@ def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
     # itself, in either script, as copied off the paper ("РЕШЕЊЕ"); that word comes before all.
     # static/search.js ranks the offline pack the same way.
     sql = (
-        "SELECT search.kind, search.key, search.title, search.text_lang, search.body, search.serbian "
+        "SELECT search.kind, search.key, search.title, search.text_lang, search.body, search.serbian, "
+        "search.sr_unconfirmed "
         "FROM search JOIN search_fts ON search.rowid = search_fts.rowid "
         "WHERE search_fts MATCH ? AND search.lang = ? "
         "ORDER BY CASE WHEN instr(search.exact, '|' || ? || '|') > 0 THEN 0 "
@@ -185,8 +191,8 @@ def search(conn: sqlite3.Connection, lang: str, query: str) -> list[Hit]:
         any_term = " OR ".join(f'"{term}"*' for term in terms)
         rows = conn.execute(sql, (any_term, lang, whole, RESULTS_LIMIT)).fetchall()
     return [
-        Hit(kind, key, title, text_lang, snippet(body, terms), serbian)
-        for kind, key, title, text_lang, body, serbian in rows
+        Hit(kind, key, title, text_lang, snippet(body, terms), serbian, bool(unconfirmed))
+        for kind, key, title, text_lang, body, serbian, unconfirmed in rows
     ]
 
 
@@ -197,6 +203,7 @@ def offline_pack_rows(conn: sqlite3.Connection, lang: str) -> list[sqlite3.Row]:
     same folding) matches them exactly as the server would.
     """
     return conn.execute(
-        "SELECT kind, key, title, summary, text_lang, serbian, exact, pack_words FROM search WHERE lang = ?",
+        "SELECT kind, key, title, summary, text_lang, serbian, sr_unconfirmed, exact, pack_words "
+        "FROM search WHERE lang = ?",
         (lang,),
     ).fetchall()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -69,3 +70,35 @@ def test_every_real_word_whose_serbian_no_source_prints_carries_the_mark_in_the_
     assert lang == "en" or mark != MARK, "the mark is translated"
     for paper in papers:
         assert (mark in section(body, paper.id)) == (paper.id in unconfirmed), paper.id
+
+
+def hit_item(body: str, href: str) -> str:
+    """Return the HTML of the search result linking to ``href``."""
+    found = re.search(rf'<li><a href="{re.escape(href)}".*?</li>', body, re.S)
+    assert found, href
+    return found.group(0)
+
+
+def mark_in(client, lang: str) -> str:
+    """Return the unconfirmed-name sentence as the client's site says it in ``lang``."""
+    with client.application.test_request_context(), force_locale(LOCALE_BY_PREFIX[lang]):
+        return _(MARK)
+
+
+@pytest.mark.parametrize("lang", list(LOCALE_BY_PREFIX))
+def test_a_search_result_marks_a_serbian_name_no_source_prints(marked_client, lang):
+    appeal = marked_client.get(f"/{lang}/search", query_string={"q": "ЖАЛБА"}).get_data(as_text=True)
+    said = re.search(r'<p class="hit-unconfirmed">(.*?)</p>', hit_item(appeal, f"/{lang}/papers/#appeal"))
+    assert said, "the result says its Serbian name is not confirmed"
+    assert re.sub("<[^>]+>", "", said.group(1)) == mark_in(marked_client, lang)
+    decision = marked_client.get(f"/{lang}/search", query_string={"q": "РЕШЕЊЕ"}).get_data(as_text=True)
+    assert "hit-unconfirmed" not in hit_item(decision, f"/{lang}/papers/#decision")
+
+
+def test_the_offline_search_pack_marks_a_serbian_name_no_source_prints(marked_client):
+    body = marked_client.get("/ps/search").get_data(as_text=True)
+    said = re.search(r'data-unconfirmed="([^"]*)"', body)
+    assert said and mark_in(marked_client, "ps") in html.unescape(said.group(1))
+    entries = {entry["u"]: entry for entry in marked_client.get("/ps/search-pack.json").get_json()["entries"]}
+    assert entries["/ps/papers/#appeal"]["n"] == 1
+    assert "n" not in entries["/ps/papers/#decision"]

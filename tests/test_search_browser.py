@@ -20,6 +20,7 @@ STATE = "document.querySelector('[data-offline-state]').getAttribute('data-offli
 HITS = """() => Array.from(document.querySelectorAll('#results .hits li'), (li) => ({
   href: li.querySelector('a').getAttribute('href'),
   serbian: (li.querySelector('.hit-sr') || {textContent: ''}).textContent,
+  unconfirmed: (li.querySelector('.hit-sr + .hit-unconfirmed') || {textContent: ''}).textContent,
 }))"""
 
 
@@ -67,6 +68,15 @@ def test_a_word_off_a_paper_finds_its_entry_offline(offline_pages, lang, query, 
     found = next((hit for hit in hits if hit["href"] == f"/{lang}/papers/#{key}"), None)
     assert found, f"{query!r} did not find {key} offline: {hits}"
     assert "·" in found["serbian"], "the Serbian term is shown beside the result"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_offline_a_serbian_name_no_source_prints_is_marked_beside_the_result(offline_pages, lang):
+    hits = {hit["href"]: hit for hit in search_offline(offline_pages, lang, "ЖАЛБА РЕШЕЊЕ").evaluate(HITS)}
+    appeal, decision = hits[f"/{lang}/papers/#appeal"], hits[f"/{lang}/papers/#decision"]
+    said = offline_pages["pages"][lang].evaluate("document.querySelector('#results').dataset.unconfirmed")
+    assert said and appeal["unconfirmed"] == said, "Žalba: no source prints it (content/papers/appeal.yaml)"
+    assert decision["unconfirmed"] == "", "Rešenje is printed by its sources"
 
 
 def test_a_romanised_word_finds_its_page_offline(offline_pages):

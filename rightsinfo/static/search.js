@@ -116,6 +116,12 @@
         serbian.dir = 'ltr';
         serbian.textContent = entry.r;
         link.after(' ', serbian);
+        if (entry.n) { // no source prints that Serbian name: said as the papers page says it
+          var unconfirmed = document.createElement('p');
+          unconfirmed.className = 'hit-unconfirmed';
+          unconfirmed.textContent = results.getAttribute('data-unconfirmed');
+          serbian.after(unconfirmed);
+        }
       }
       list.appendChild(item);
     });
