@@ -1,10 +1,17 @@
-"""The pack flood of the bench asks for what it says: packs of every language and size, each once."""
+"""The pack flood of the bench asks for what it says: packs of every language and size, each once; and
+the page at a reader's pace is asked for at that pace."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
+from bench import pack_flood
 from bench.pack_flood import PACK_SIZES, pack_urls
 from rightsinfo.i18n import languages
 
@@ -14,3 +21,35 @@ def test_the_flood_asks_for_distinct_packs_in_every_language_and_size(app):
     assert len(set(urls)) == len(urls), "the flood asks for some packs more than once"
     asked = {(urlsplit(url).path.split("/")[1], parse_qs(urlsplit(url).query)["size"][0]) for url in urls}
     assert asked == {(language.prefix, size) for language in languages() for size in PACK_SIZES}
+
+
+@pytest.fixture
+def quiet_server() -> Iterator[str]:
+    """Yield the address of a local HTTP server that answers every GET with a few bytes."""
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_the_readers_pace_waits_between_requests(quiet_server, monkeypatch):
+    # As fast as answered, wrk asks thousands of times a second; at the pace, each connection asks at
+    # most once per pace (plus its first request).
+    monkeypatch.setattr(pack_flood, "FLOOD_SECONDS", 2.0)
+    monkeypatch.setattr(pack_flood, "READER_CONNECTIONS", 2)
+    monkeypatch.setattr(pack_flood, "READER_PACE_MS", 250)
+    result = pack_flood.run_at_readers_pace(quiet_server, {})
+    assert 2 <= result.requests <= 2 * (2000 // 250 + 1)
