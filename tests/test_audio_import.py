@@ -7,7 +7,9 @@ command printed and wrote into the test's own copy of ``content/``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from recording_files import manifest_for, recording_file, webm_take
 
 from rightsinfo.build import build_site
 from rightsinfo.recordings import texts
-from rightsinfo.recordings.conversion import OPUS_SAMPLE_RATE_HZ, probe
+from rightsinfo.recordings.conversion import OPUS_FRAME_MS, OPUS_SAMPLE_RATE_HZ, probe
 from rightsinfo.site import site_of
 
 SPOKEN = "سلام. تاسو اووه دوه ساعته لرئ."
@@ -101,6 +103,31 @@ def test_takes_of_todays_text_are_converted_and_placed_beside_their_hashes(
         f"{section.key}.{suffix}" for section in sections for suffix in ("ogg", "toml")
     ), "nothing else is left in the folder"
     assert built_states(site_dirs) == {section.key: "current" for section in sections}
+
+
+def packet_seconds(path) -> list[float]:
+    """Return how long each packet of a file's sound stream lasts, as ffprobe reads it."""
+    found = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "packet=duration_time",
+         "-of", "json", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [float(packet["duration_time"]) for packet in json.loads(found.stdout)["packets"]]
+
+
+def test_a_take_is_stored_in_long_packets_so_the_served_copy_costs_less_data(
+    runner, site_dirs, today, speech, tmp_path
+):
+    intro = today["intro"]
+    sent = recording_file(
+        tmp_path / "rec.zip",
+        manifest_for("ps", "pages", "alpha", [take(intro, "a.webm")]),
+        {"a.webm": speech},
+    )
+    assert run_import(runner, sent).exit_code == 0
+    packets = packet_seconds(site_dirs["content"] / "recordings" / "ps" / "pages" / "alpha" / "intro.ogg")
+    assert len(packets) > 3
+    assert all(abs(seconds - OPUS_FRAME_MS / 1000) < 0.001 for seconds in packets[:-1]), packets[:5]
 
 
 def test_silence_is_trimmed_at_both_ends(runner, site_dirs, today, speech, tmp_path):

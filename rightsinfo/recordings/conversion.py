@@ -4,7 +4,9 @@ Browsers record what they can (webm/Opus in Chromium, mp4/AAC on Safari), at the
 with a breath of silence before the first word and after the last. A reader on a cheap phone's speaker
 should hear every section at the same loudness and start hearing words at once, so each take is made
 mono, loudness-normalised (EBU R128 ``loudnorm``) and trimmed of silence at both ends
-(``silenceremove``, the end found by reversing), then encoded as Opus in Ogg at a speech bit rate.
+(``silenceremove``, the end found by reversing), then encoded as Opus in Ogg at a speech bit rate,
+in 60 ms packets: the WebM copy the site serves (``served.py``) spends bytes on every packet, and
+packets three times as long make it about 5 % smaller, so a reader's recordings pack costs less data.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 OPUS_BITRATE_KBPS = 24
+OPUS_FRAME_MS = 60  # the longest Opus allows; 20 ms (the default) made the served WebM 5 % bigger
 OPUS_SAMPLE_RATE_HZ = 48_000  # the rate Opus works at; anything else is resampled by the decoder
 LOUDNESS_TARGET_LUFS = -16  # speech on a phone speaker (EBU R128's -23 is for broadcast)
 TRUE_PEAK_DBTP = -1.5
@@ -55,6 +58,7 @@ def convert_take(source: Path, target: Path) -> float:
         "-vn", "-sn", "-dn", "-map_metadata", "-1",  # nothing of the phone's own metadata is kept
         "-ac", "1", "-af", AUDIO_FILTER, "-ar", str(OPUS_SAMPLE_RATE_HZ),
         "-c:a", "libopus", "-b:a", f"{OPUS_BITRATE_KBPS}k", "-application", "voip",
+        "-frame_duration", str(OPUS_FRAME_MS),
         "-f", "ogg", str(target),
     ]  # fmt: skip
     result = subprocess.run(
