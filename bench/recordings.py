@@ -1,7 +1,8 @@
 """Recorded voices: bytes per minute of speech, a language's recording pack by minutes, first sound on 2G.
 
-Recordings are made here as the tests make them (espeak-ng speaking a section, ffmpeg storing it as the
-site does: mono Opus at 24 kbit/s in Ogg): test data in a scratch copy of the content, never shipped.
+Recordings are made here as the tests make them (espeak-ng speaking a section, ffmpeg storing it with the
+encoder settings of the site's import, ``recordings/conversion.py``): test data in a scratch copy of
+the content, never shipped.
 The build serves each as WebM (the same Opus stream copied, ``recordings/served.py``), so bytes per
 minute and the recording pack are counted in the served files, the ones a phone downloads and saves.
 Speech from espeak-ng is denser than a volunteer's (fewer pauses), so bytes per minute are an upper
@@ -32,8 +33,12 @@ from pathlib import Path
 from bench.server import PROJECT_DIR, Gunicorn
 from bench.table import Table, kb, ms, site_environment
 from bench.throttle import TWO_G, ThrottlingProxy
+from rightsinfo.recordings.conversion import OPUS_BITRATE_KBPS, OPUS_FRAME_MS, OPUS_SAMPLE_RATE_HZ
 
-STORED_FORMAT = ["-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "24k"]  # mono Opus, 24 kbit/s
+# Stored as `make import-recording` stores a take: mono Opus at the same rate, application and packets.
+STORED_FORMAT = ["-ac", "1", "-ar", str(OPUS_SAMPLE_RATE_HZ), "-c:a", "libopus",
+                 "-b:a", f"{OPUS_BITRATE_KBPS}k", "-application", "voip",
+                 "-frame_duration", str(OPUS_FRAME_MS)]  # fmt: skip
 ESPEAK_VOICE_OF = {"ps": "fa", "prs": "fa", "ar": "ar", "ur": "ur", "tr": "tr", "en": "en"}
 ESPEAK_WORDS_PER_MINUTE = 200
 LANG, SLUG = "ps", "asylum"
