@@ -26,6 +26,7 @@ from rightsinfo.i18n import ENGLISH, LOCALE_BY_PREFIX
 from rightsinfo.markup import contact_links, normalise_contact, render_markdown
 from rightsinfo.record_rows import ALERT_COLUMNS, alert_rows, card_rows, emergency_rows, paper_rows
 from rightsinfo.recordings.build import recordings_table
+from rightsinfo.recordings.served import remove_unserved
 from rightsinfo.sections import anchor_sections, home_section_problems, section_anchors
 from rightsinfo.translation.catalogues import catalogue_paths, compile_catalogue
 from rightsinfo.translation.progress import CURRENT, OUTDATED, UPDATING, freshness, stored_progress
@@ -322,6 +323,7 @@ def build_site(content_dir: Path, translations_dir: Path, instance_dir: Path) ->
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     remove_old_versions(catalogues_root, keep=catalogue_dir.name)
+    remove_unserved(instance_dir / AUDIO_DIR_NAME)
     return BuildReport(
         database=instance_dir / DATABASE_NAME,
         content_version=version,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,10 @@ from recording_fixtures import add_recording, recorded_app
 
 from rightsinfo import db
 from rightsinfo.build import build_site
-from rightsinfo.config import DATABASE_NAME
+from rightsinfo.config import AUDIO_DIR_NAME, DATABASE_NAME
 from rightsinfo.recordings import texts
 from rightsinfo.recordings.conversion import duration_seconds, probe
+from rightsinfo.recordings.served import UNSERVED_KEPT_DAYS
 from rightsinfo.site import connection
 
 SAME_DURATION_SECONDS = 0.05  # copied, not re-encoded: the same packets, the same length
@@ -115,3 +118,22 @@ def test_the_recordings_offer_writes_its_size_with_the_readers_decimal_separator
     assert re.search(r"[۰-۹]٫[۰-۹]", offers["ps"]) and not re.search(r"[.0-9]", offers["ps"]), offers
     # One short recording is a few kilobytes: offered as the smallest size written, never as nothing.
     assert "0,1" in offers["tr"] and "۰٫۱" in offers["ps"], offers
+
+
+def test_a_file_no_build_has_served_for_a_month_is_removed_and_a_served_one_never(recorded, site_dirs):
+    """Replaced takes do not pile up on the server; a phone on an older version has a month to save them."""
+    _client, intro, _second = recorded
+    audio = site_dirs["instance"] / AUDIO_DIR_NAME
+    served = audio / f"{intro['url'].rsplit('.', 2)[1]}.webm"  # /audio/…/intro.<hash>.webm
+    long_ago = time.time() - (UNSERVED_KEPT_DAYS + 1) * 86_400
+    replaced = audio / "0123456789abcdef.webm"  # a take no build serves any more
+    replaced.write_bytes(b"old take")
+    lately = audio / "fedcba9876543210.webm"  # replaced, but served by a build a day ago
+    lately.write_bytes(b"newer take")
+    for path in (served, replaced):
+        os.utime(path, (long_ago, long_ago))
+    os.utime(lately, (time.time() - 86_400,) * 2)
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    assert served.exists(), "a file this build serves is kept, however old"
+    assert not replaced.exists()
+    assert lately.exists()

@@ -7,6 +7,11 @@ writes nothing that changes between runs (``bitexact``: no date, no random ids),
 same take write the same bytes. A served file is named by the take's bytes, this recipe and ffmpeg's
 version: a new take, or an ffmpeg that muxes differently, gets a new name and so a new address, and a
 file already placed is never made again.
+
+A replaced take's file is removed once no build has served it for ``UNSERVED_KEPT_DAYS``: every build
+touches the files it serves, so a file's time says when a build last served it. The month is for
+phones still running an older version's worker, which may yet save the recordings that version
+listed; no file the current build serves is ever older than the build.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from rightsinfo.content.problems import Problems
@@ -26,6 +32,8 @@ REMUX_OPTIONS = (
     "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "webm",  # the same bytes at every build
 )  # fmt: skip
 FFMPEG_TIMEOUT_SECONDS = 60
+UNSERVED_KEPT_DAYS = 30
+SECONDS_PER_DAY = 86_400
 
 
 def muxer_version() -> str:
@@ -86,4 +94,17 @@ class Placer:
                 self.problems.add(source, f"cannot be copied into WebM for serving ({complaint})")
                 return None
             os.replace(partial, target)
+        else:
+            os.utime(target)  # served by this build: kept while builds keep serving it
         return digest, target.stat().st_size
+
+
+def remove_unserved(audio_dir: Path) -> list[Path]:
+    """Delete the files no build has served (or tried to) for UNSERVED_KEPT_DAYS; return them."""
+    oldest = time.time() - UNSERVED_KEPT_DAYS * SECONDS_PER_DAY
+    removed = []
+    for path in audio_dir.glob(f"*{SERVED_SUFFIX}"):  # half-written ".name.pid.webm" files too
+        if path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
