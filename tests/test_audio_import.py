@@ -115,31 +115,28 @@ def packet_seconds(path) -> list[float]:
     return [float(packet["duration_time"]) for packet in json.loads(found.stdout)["packets"]]
 
 
-def test_a_take_is_stored_in_long_packets_so_the_served_copy_costs_less_data(
-    runner, site_dirs, today, speech, tmp_path
-):
-    intro = today["intro"]
+def import_intro(runner, site_dirs, today, speech, tmp_path) -> Path:
+    """Import one take of the Pashto page's intro; return the recording it was stored as."""
     sent = recording_file(
         tmp_path / "rec.zip",
-        manifest_for("ps", "pages", "alpha", [take(intro, "a.webm")]),
+        manifest_for("ps", "pages", "alpha", [take(today["intro"], "a.webm")]),
         {"a.webm": speech},
     )
     assert run_import(runner, sent).exit_code == 0
-    packets = packet_seconds(site_dirs["content"] / "recordings" / "ps" / "pages" / "alpha" / "intro.ogg")
+    return site_dirs["content"] / "recordings" / "ps" / "pages" / "alpha" / "intro.ogg"
+
+
+def test_a_take_is_stored_in_long_packets_so_the_served_copy_costs_less_data(
+    runner, site_dirs, today, speech, tmp_path
+):
+    packets = packet_seconds(import_intro(runner, site_dirs, today, speech, tmp_path))
     assert len(packets) > 3
     assert all(abs(seconds - OPUS_FRAME_MS / 1000) < 0.001 for seconds in packets[:-1]), packets[:5]
 
 
 def test_silence_is_trimmed_at_both_ends(runner, site_dirs, today, speech, tmp_path):
-    intro = today["intro"]
-    sent = recording_file(
-        tmp_path / "rec.zip",
-        manifest_for("ps", "pages", "alpha", [take(intro, "a.webm")]),
-        {"a.webm": speech},
-    )
-    assert run_import(runner, sent).exit_code == 0
+    placed = import_intro(runner, site_dirs, today, speech, tmp_path)
     source = tmp_path / "speech.webm"
-    placed = site_dirs["content"] / "recordings" / "ps" / "pages" / "alpha" / "intro.ogg"
     before, after = float(stream_of(source)["seconds"]), float(stream_of(placed)["seconds"])
     assert before - after > 1.0, (
         f"{before} s sent, {after} s kept: the two seconds of silence were not trimmed"
