@@ -11,10 +11,9 @@ import mimetypes
 from collections.abc import Iterable
 from pathlib import Path
 
-from rightsinfo.serving import Entry, make_entry
+from rightsinfo.serving import REGISTER_SCRIPT, STATIC_DIR, Entry, make_entry
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STATIC_DIR = PACKAGE_DIR / "static"
 # Third-party scripts a page loads, kept unchanged in ``vendor/`` with their licence: served name → file.
 BROWSER_VENDOR = {"fflate.js": PACKAGE_DIR / "vendor" / "fflate" / "fflate.js"}
 # Scripts only volunteers' recording page loads: no reader needs them, so no offline pack carries them.
@@ -22,6 +21,8 @@ VOLUNTEERS_ONLY = frozenset({"record.js", "fflate.js"})
 # Scripts served only at the head of another, so pages get them with no request of their own: the
 # stale-contact flags run on every page that loads offline.js, and the one-file guide inlines the file.
 CARRIED = {"stale.js": "offline.js"}
+# Scripts only ever inline in a page's head (allowed by hash), never a file of their own.
+INLINE_ONLY = frozenset({REGISTER_SCRIPT})
 IMMUTABLE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -70,7 +71,7 @@ class Assets:
             path.relative_to(static_dir).as_posix(): path for path in static_dir.rglob("*") if path.is_file()
         }
         for relative, path in sorted({**files, **BROWSER_VENDOR}.items()):
-            if relative in CARRIED:
+            if relative in CARRIED or relative in INLINE_ONLY:
                 continue
             data = served_bytes(relative, path, static_dir)
             digest.update(relative.encode() + data)

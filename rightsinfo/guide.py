@@ -12,8 +12,6 @@ The build renders each guide once and readers are served that file (``publish/gu
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from functools import cache
 from html.parser import HTMLParser
@@ -26,13 +24,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from rightsinfo import db
-from rightsinfo.assets import STATIC_DIR
 from rightsinfo.markup import without_tags
 from rightsinfo.pages import ABOUT_SLUG
 from rightsinfo.publish.guide_file import PUBLISHING_KEY, guide_path, headers_path
 from rightsinfo.publish.pack import pack_version
 from rightsinfo.publish.serve import published_file
-from rightsinfo.serving import mark_as_written, preferred_encoding
+from rightsinfo.serving import inline_script, mark_as_written, policy_hash, preferred_encoding
 from rightsinfo.site import build, connection, current_site
 from rightsinfo.templating import newest_date, public_url, render_page
 
@@ -61,17 +58,6 @@ ANCHOR_TEMPLATES = {
 def guide_css() -> str:
     """Return the guide's stylesheet, read once: it is inlined into every guide."""
     return GUIDE_CSS_PATH.read_text(encoding="utf-8").strip()
-
-
-@cache
-def inline_script(name: str) -> str:
-    """Return a static script the guide carries inline, read once."""
-    return (STATIC_DIR / name).read_text(encoding="utf-8")
-
-
-def policy_hash(text: str) -> str:
-    """Return the base64 SHA-256 of an inline style or script, by which the guide's policy allows it."""
-    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def policy_sources() -> str:

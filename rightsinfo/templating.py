@@ -18,7 +18,7 @@ from rightsinfo.config import CATALOGUES_DIR_NAME
 from rightsinfo.db import SiteNotBuilt
 from rightsinfo.markup import normalise_contact
 from rightsinfo.partial_date import PartialDate, parse_partial_date
-from rightsinfo.serving import mark_cacheable
+from rightsinfo.serving import REGISTER_SCRIPT, inline_script, mark_cacheable
 from rightsinfo.site import build, current_site
 from rightsinfo.vocabulary import CONTACT_LABELS, KINDS_OF_HELP, WEEKDAYS
 
@@ -148,6 +148,7 @@ def init_app(app: Flask) -> None:
         weekday_label=lambda key: plain_label(WEEKDAYS, key),
         contact_label=lambda key: plain_label(CONTACT_LABELS, key),
         kind_label=lambda key: plain_label(KINDS_OF_HELP, key),
+        register_script=lambda: inline_script(REGISTER_SCRIPT),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -26,6 +26,7 @@ from rightsinfo.i18n import get_language, languages
 from rightsinfo.publish import crawl
 from rightsinfo.publish.published import write_published
 from rightsinfo.search_index import plain_text
+from rightsinfo.serving import REGISTER_SCRIPT, inline_script, policy_hash
 from rightsinfo.site import connection
 
 PREFIXES = [language.prefix for language in languages()]
@@ -460,12 +461,17 @@ def test_search_page_loads_the_folding_and_offline_search_scripts(client):
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
-def test_saved_pages_have_no_inline_script_or_style(real_app, prefix):
+def test_saved_pages_have_no_inline_style_nor_a_script_their_policy_does_not_allow(real_app, prefix):
+    """The one inline script, the worker's registration, is allowed by its hash in the page's policy."""
     client = real_app.test_client()
     for url in pack_urls(client, prefix):
         if not HTML_PACK_URL.match(url):
             continue
-        body = client.get(url).get_data(as_text=True)
-        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", body), f"{url}: inline script"
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        policy = response.headers["Content-Security-Policy"]
+        inline = re.findall(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", body, re.DOTALL)
+        assert inline == [inline_script(REGISTER_SCRIPT)], f"{url}: inline scripts"
+        assert f"'sha256-{policy_hash(inline[0])}'" in policy, f"{url}: inline script not allowed"
         assert " style=" not in body, f"{url}: inline style"
         assert plain_text(body), url

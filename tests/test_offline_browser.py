@@ -34,6 +34,7 @@ LANG = "ps"
 READY_TIMEOUT_SECONDS = 60.0
 UPDATE_TIMEOUT_SECONDS = 60.0
 SEARCH_TIMEOUT_SECONDS = 10.0
+HELD_STYLESHEET_SECONDS = 15.0
 UPDATE_MARKER = "Rightsinfo update check sentence"
 OTHER_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})  # Persian/Pashto keyboard → Arabic keyboard
 VECTORS_PATH = Path(__file__).parent / "data" / "folding-vectors.json"
@@ -198,6 +199,38 @@ def test_every_page_reads_with_javascript_disabled(site, server, chromium):
         page.goto(f"{server.base_url}/{LANG}/search?q={query}")
         assert page.locator("#results .hits li").count() > 0, "the server's results stay without JS"
         assert page.locator("#results .hits mark").count() > 0
+        assert_same_origin(requests, server.base_url)
+    finally:
+        context.close()
+
+
+def test_saving_starts_before_the_stylesheet_arrives(server, chromium):
+    """The worker is registered from the page's head, so saving never waits for the page's own files.
+
+    The stylesheet is held back until the pack is on its way. Registered from offline.js, as it was,
+    nothing started until the stylesheet arrived: a deferred script waits for it, and on Slow 4G the
+    save waited a round trip and a few hundred milliseconds more.
+    """
+    server.ensure_running()
+    context = new_context(chromium)
+    requests = RequestLog(context)
+    held = []
+    context.route("**/static/site.*.css", lambda route: held.append(route))  # answered when released
+    page = context.new_page()
+    try:
+        page.goto(f"{server.base_url}/{LANG}/", wait_until="commit")
+        deadline = time.monotonic() + HELD_STYLESHEET_SECONDS
+        while not any("/offline-pack/" in url for url in requests.urls) and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert held, "the page asked for its stylesheet"
+        assert any("/offline-pack/" in url for url in requests.urls), "the pack was asked for"
+        for route in held:
+            route.continue_()
+        wait_until_ready(page)
+        assert (
+            page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()")
+            == BRAND_COLOUR
+        )
         assert_same_origin(requests, server.base_url)
     finally:
         context.close()

@@ -114,12 +114,20 @@ function storeLine(cache, saved, line, state) {
   });
 }
 
-/* Fetch the pack and store each line as soon as it has been decoded. Lines already saved are
-   skipped: after a cut the browser's cache holds the bytes that came and asks only for the rest. */
-function fetchPack(cache, saved) {
-  // The default cache mode: the browser keeps a cut download's bytes only in its HTTP cache.
-  var options = { credentials: 'same-origin', redirect: 'error' };
-  return fetch(PACK_URL, options).then(function (response) {
+/* Ask for the pack. The default cache mode: the browser keeps a cut download's bytes only in its HTTP
+   cache, and asks only for the rest next time. */
+function requestPack() {
+  var controller = new AbortController();
+  var options = { credentials: 'same-origin', redirect: 'error', signal: controller.signal };
+  var answer = fetch(PACK_URL, options);
+  answer.catch(function () {}); // a failure is reported where the answer is read
+  return { answer: answer, abort: function () { controller.abort(); } };
+}
+
+/* Read the pack as it arrives and store each line as soon as it has been decoded. Lines already
+   saved are skipped. */
+function readPack(answer, cache, saved) {
+  return answer.then(function (response) {
     if (response.status === 404) throw new VersionGone();
     if (!response.ok || response.type !== 'basic' || response.redirected || !response.body) {
       throw new Error(PACK_URL + ': ' + response.status);
@@ -156,15 +164,16 @@ function fetchPack(cache, saved) {
 }
 
 /* Save what is missing of this version's pack, keeping whatever arrives. */
-function savePack(cache) {
+function savePack(pack, cache) {
   return cache.put(PARTIAL_MARKER, new Response('{}')).then(function () {
     return savedPaths(cache);
   }).then(function (saved) {
     var missing = PACK_URLS.filter(function (url) { return !saved[url]; });
     progress.done = PACK_URLS.length - missing.length;
-    return tellPages(progressMessage()).then(function () {
-      if (missing.length) return fetchPack(cache, saved);
-    }).then(function () {
+    tellPages(progressMessage()); // not waited for: the pack is already on its way
+    if (!missing.length) pack.abort(); // every line came before a cut: only the marker is left
+    var read = missing.length ? readPack(pack.answer, cache, saved) : Promise.resolve();
+    return read.then(function () {
       var still = PACK_URLS.filter(function (url) { return !saved[url]; });
       if (still.length) throw new Error('the pack lacks ' + still.join(' '));
       // Deleting the marker is the one step that makes the pack complete.
@@ -175,12 +184,16 @@ function savePack(cache) {
 
 self.addEventListener('install', function (event) {
   progress = { done: 0, total: PACK_URLS.length, failed: false };
+  // The pack is asked for first: on a slow link its round trip is the longest wait of a save, and
+  // the cache's own steps (open it, mark it partial, list what it has) can happen meanwhile.
+  var pack = requestPack();
   var dropped = dropOtherPartialPacks(); // beside the download: it touches other caches only
   event.waitUntil(
     caches.open(CACHE_NAME)
-      .then(savePack)
+      .then(function (cache) { return savePack(pack, cache); })
       .then(function () { return dropped; })
       .catch(function (error) {
+        pack.abort(); // a failed save stops downloading
         progress.failed = true;
         // A cut keeps what arrived for the next attempt; a version the server dropped goes.
         var cleared = error instanceof VersionGone ? caches.delete(CACHE_NAME) : Promise.resolve();
