@@ -204,8 +204,12 @@ def wrk_command(
     connections: int,
     headers: dict[str, str] | None = None,
     script: Path | None = None,
+    timeout_seconds: int | None = None,
 ) -> list[str]:
-    """Return the wrk command for ``connections`` clients on ``url`` for ``seconds`` (and a Lua script)."""
+    """Return the wrk command for ``connections`` clients on ``url`` for ``seconds`` (and a Lua script).
+
+    wrk gives up on an answer after 2 s unless told otherwise, and counts it as a socket error.
+    """
     command = [
         require_wrk(),
         f"-t{WRK_THREADS}",
@@ -213,6 +217,8 @@ def wrk_command(
         f"-d{max(1, round(seconds))}s",
         "--latency",
     ]
+    if timeout_seconds is not None:
+        command.append(f"--timeout={timeout_seconds}s")
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if script is not None:
