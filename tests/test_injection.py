@@ -20,6 +20,7 @@ from test_security import URL_ATTRIBUTES
 from rightsinfo.build import build_site
 from rightsinfo.content import ContentError
 from rightsinfo.markup import ALLOWED_TAGS
+from rightsinfo.serving import REGISTER_SCRIPT, inline_script
 
 MARKER = "PWNED"
 HARMLESS_SCRIPT_SOURCE = re.compile(r"^/static/[\w.-]+\.js$")
@@ -56,6 +57,7 @@ class Markup(HTMLParser):
         self.tags: set[str] = set()
         self.active: list[str] = []  # places where hostile text would be live
         self._raw_text_tag: str | None = None
+        self._inline_text: list[str] | None = None  # the text of an inline script being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Flag event attributes, style attributes, odd URLs and scripts not from /static/."""
@@ -73,10 +75,12 @@ class Markup(HTMLParser):
                     self.active.append(f"<{tag} {name}={value!r}>")
             if name == "http-equiv":
                 self.active.append(f"<{tag} http-equiv={value!r}>")
-        if tag == "script" and not HARMLESS_SCRIPT_SOURCE.match(attributes.get("src", "")):
+        inline = tag == "script" and "src" not in attributes
+        if tag == "script" and not inline and not HARMLESS_SCRIPT_SOURCE.match(attributes["src"]):
             self.active.append(f"<script src={attributes.get('src')!r}>")
         if tag in {"script", "style"}:
             self._raw_text_tag = tag
+            self._inline_text = [] if inline else None
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Treat <tag/> like <tag>."""
@@ -88,11 +92,16 @@ class Markup(HTMLParser):
         """Flag hostile text inside a script or style element."""
         if self._raw_text_tag and MARKER in data:
             self.active.append(f"hostile text inside <{self._raw_text_tag}>")
+        if self._raw_text_tag and self._inline_text is not None:
+            self._inline_text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         """Leave a script or style element."""
         if tag == self._raw_text_tag:
-            self._raw_text_tag = None
+            # The one inline script a page may carry is the site's own worker registration, as written.
+            if self._inline_text is not None and "".join(self._inline_text) != inline_script(REGISTER_SCRIPT):
+                self.active.append("<script> written inline")
+            self._raw_text_tag, self._inline_text = None, None
 
 
 def parse(body: str) -> Markup:
