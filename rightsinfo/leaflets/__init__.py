@@ -12,8 +12,9 @@ shaping and direction traps are in leaflet.css. Urdu is set in Nastaliq, with Na
 
 The package, one concern a module: ``model`` (what a leaflet is), ``context`` (database rows → the
 template's values), ``filters`` (Jinja filters the leaflet templates use), ``render`` (WeasyPrint and
-the render slots), ``cache`` (PDFs on disk), ``views`` (the routes), ``batch`` (rendering many, one
-process per core) and ``command`` (pre-rendering every leaflet: ``flask --app rightsinfo leaflets DIR``).
+the render slots), ``refuse`` (packs of chosen topics refused before Flask while the slots are full),
+``cache`` (PDFs on disk), ``views`` (the routes), ``batch`` (rendering many, one process per core) and
+``command`` (pre-rendering every leaflet: ``flask --app rightsinfo leaflets DIR``).
 """
 
 from rightsinfo.leaflets.batch import render_job

@@ -216,28 +216,52 @@ def render_elsewhere(html: str, base_url: str) -> bytes:
 
 
 class RenderSlots:
-    """At most ``limit`` requests of one worker rendering and one waiting; the rest are refused at once."""
+    """At most ``limit`` requests of one worker rendering and one waiting; the rest are refused at once.
+
+    The counts are plain numbers under one condition, so ``full`` can say whether a claim would be
+    refused without taking anything: the layer that refuses packs before Flask asks it (``refuse``).
+    """
 
     def __init__(self, limit: int, wait_seconds: float):
-        self.rendering = threading.BoundedSemaphore(max(1, limit))
-        self.waiting = threading.BoundedSemaphore(1)
+        self.limit = max(1, limit)
         self.wait_seconds = wait_seconds
+        self._changed = threading.Condition()
+        self.rendering = 0
+        self.waiting = 0
 
-    def _wait_for_a_slot(self) -> bool:
-        """Wait for a render slot as this worker's one waiter; False if another waits or time runs out."""
-        if not self.waiting.acquire(blocking=False):
-            return False
-        try:
-            return self.rendering.acquire(timeout=self.wait_seconds)
-        finally:
-            self.waiting.release()
+    def full(self) -> bool:
+        """Return whether a claim now would be refused: every slot rendering and the one waiter waiting.
+
+        Read without the lock: a claim that slips past in the moment it changes is refused by
+        ``claim`` itself, and one refused here in that moment would have been refused there.
+        """
+        return self.rendering >= self.limit and self.waiting >= 1
+
+    def _take(self) -> bool:
+        """Take a slot, at once or as this worker's one waiter; False if another waits or time runs out."""
+        with self._changed:
+            if self.rendering < self.limit:
+                self.rendering += 1
+                return True
+            if self.waiting:
+                return False
+            self.waiting = 1
+            try:
+                if not self._changed.wait_for(lambda: self.rendering < self.limit, self.wait_seconds):
+                    return False
+                self.rendering += 1
+                return True
+            finally:
+                self.waiting = 0
 
     @contextmanager
     def claim(self) -> Iterator[None]:
         """Hold a render slot while rendering; raise LeafletsBusy when none can be had."""
-        if not (self.rendering.acquire(blocking=False) or self._wait_for_a_slot()):
+        if not self._take():
             raise LeafletsBusy
         try:
             yield
         finally:
-            self.rendering.release()
+            with self._changed:
+                self.rendering -= 1
+                self._changed.notify()

@@ -45,6 +45,7 @@ from rightsinfo.leaflets.model import (
     Leaflet,
     every_topic,
 )
+from rightsinfo.leaflets.refuse import RefuseWhenBusy
 from rightsinfo.leaflets.render import RENDER_PROCESS, LeafletsBusy, RenderSlots, render_elsewhere
 from rightsinfo.serving import mark_cacheable
 from rightsinfo.site import build, connection, site_of
@@ -64,12 +65,17 @@ RETRY_AFTER_SECONDS = 5  # the page says 'a few seconds'; a render takes a few t
 
 @bp.record_once
 def create_slots(state) -> None:
-    """Give the app its render slots, sized by the settings."""
+    """Give the app its render slots, sized by the settings, and the layer that refuses packs early.
+
+    The page cache's layer, which ``create_app`` installs after every blueprint, goes in front of this
+    one: a path is tidied (repeated slashes merged) before it is matched here.
+    """
     config = state.app.config
-    site_of(state.app).leaflet_slots = RenderSlots(
-        config["LEAFLET_MAX_CONCURRENT_RENDERS"], config["LEAFLET_QUEUE_WAIT_SECONDS"]
-    )
-    RENDER_PROCESS.processes = max(1, config["LEAFLET_MAX_CONCURRENT_RENDERS"])
+    site = site_of(state.app)
+    renders = config["LEAFLET_MAX_CONCURRENT_RENDERS"]
+    site.leaflet_slots = RenderSlots(renders, config["LEAFLET_QUEUE_WAIT_SECONDS"])
+    RENDER_PROCESS.processes = max(1, renders)
+    state.app.wsgi_app = RefuseWhenBusy(state.app.wsgi_app, site.leaflet_slots, lambda: site.database.version)
 
 
 def single_arg(name: str) -> str:
