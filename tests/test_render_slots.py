@@ -164,22 +164,9 @@ def test_render_slots_are_full_only_when_every_slot_renders_and_one_waits():
     assert not slots.full()
     with slots.claim():
         assert not slots.full()  # a second request would still wait
-        with every_slot_taken_already(slots):
-            assert slots.full()
+    with every_slot_taken(slots):
+        assert slots.full()
     assert not slots.full()
-
-
-@contextmanager
-def every_slot_taken_already(slots) -> Iterator[None]:
-    """Add the one waiter to slots whose every render slot is held by the caller."""
-    waiter = threading.Thread(target=hold, args=(slots.claim, threading.Event(), threading.Event()))
-    waiter.start()
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not slots.waiting and time.monotonic() < deadline:
-        time.sleep(0.01)
-    yield
-    slots.wait_seconds = 0.0  # the waiter gives up soon after the caller lets go
-    waiter.join(WAIT_SECONDS)
 
 
 def refuse_pack(client, topics: str, method: str = "GET"):

@@ -1,9 +1,9 @@
 """Refusing a pack of chosen topics before Flask while this worker's render slots are all taken.
 
 About 800,000 packs of chosen topics exist, so a flood of distinct ones always finds the slots taken,
-and its refusals are all the work it makes. Through Flask a refusal cost about 1 ms of a worker's
-interpreter, four times a cached page, and the readers' pages queued behind thousands of them: at a
-reader's pace their median rose from 1.5 ms to 17-50 ms during a flood (issue 30).
+and its refusals are all the work it makes. Through Flask a refusal cost about 0.5 ms of a worker's
+interpreter, a hundred times a cached page, and the readers' pages queued behind thousands of them: at
+a reader's pace their median rose from 1.5 ms to 14-44 ms during a flood (issue 30).
 
 So this layer answers them before Flask. The first refusal of a build and language still goes
 through the view, which makes the "preparing leaflets" page in the reader's language; its whole

@@ -72,10 +72,10 @@ def create_slots(state) -> None:
     """
     config = state.app.config
     site = site_of(state.app)
-    renders = config["LEAFLET_MAX_CONCURRENT_RENDERS"]
-    site.leaflet_slots = RenderSlots(renders, config["LEAFLET_QUEUE_WAIT_SECONDS"])
-    RENDER_PROCESS.processes = max(1, renders)
-    state.app.wsgi_app = RefuseWhenBusy(state.app.wsgi_app, site.leaflet_slots, lambda: site.database.version)
+    slots = RenderSlots(config["LEAFLET_MAX_CONCURRENT_RENDERS"], config["LEAFLET_QUEUE_WAIT_SECONDS"])
+    site.leaflet_slots = slots
+    RENDER_PROCESS.processes = slots.limit  # a render process for each slot
+    state.app.wsgi_app = RefuseWhenBusy(state.app.wsgi_app, slots, lambda: site.database.version)
 
 
 def single_arg(name: str) -> str:
