@@ -14,11 +14,11 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.server import PROJECT_DIR, free_port
+from bench.server import PROJECT_DIR, free_port, on_cpus
 
 SITE_CONF = PROJECT_DIR / "deploy" / "app" / "nginx-site.conf"
 NGINX = "/usr/sbin/nginx"
@@ -75,8 +75,11 @@ def wait_for_port(port: int) -> None:
 
 
 @contextmanager
-def nginx_in_front(gunicorn_port: int, scratch: Path) -> Iterator[tuple[int, int]]:
-    """Run nginx with the shipped site in front of gunicorn; yield its (http, https) ports, then stop it."""
+def nginx_in_front(
+    gunicorn_port: int, scratch: Path, cpus: Collection[int] | None = None
+) -> Iterator[tuple[int, int]]:
+    """Run nginx with the shipped site in front of gunicorn (on ``cpus``); yield its (http, https) ports,
+    then stop it."""
     if not Path(NGINX).exists():
         raise RuntimeError(f"{NGINX} is missing: apt-get install nginx-light")
     http_port, https_port = free_port(), free_port()
@@ -92,7 +95,7 @@ def nginx_in_front(gunicorn_port: int, scratch: Path) -> Iterator[tuple[int, int
     checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
     if checked.returncode != 0:
         raise RuntimeError(f"nginx -t failed:\n{checked.stderr}")
-    process = subprocess.Popen([*command, "-g", "daemon off;"], start_new_session=True)
+    process = subprocess.Popen(on_cpus([*command, "-g", "daemon off;"], cpus), start_new_session=True)
     try:
         wait_for_port(https_port)
         yield http_port, https_port

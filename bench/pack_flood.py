@@ -22,6 +22,12 @@ of this machine's two cores, which the bench then charged to the server. Its CPU
 beside the figures, and so is the priority (nice) the server's render processes really run at, as
 read from /proc during the flood.
 
+Everything is measured twice more with the server apart (``Placement``): gunicorn, its render
+processes and nginx on the first half of the machine's CPUs, every wrk on the other half. A flood
+comes from other machines, whose CPUs are not the server's; on one machine, sharing the CPUs charges
+the server for the flood's client (through nginx, wrk alone used 18-21 s of CPU in a 44 s flood). Apart,
+the server has half the machine, so its figures are if anything worse than a whole server's would be.
+
 ``make bench`` runs it (``measure_pack_flood``); ``python -m bench.pack_flood [INSTANCE]`` runs it
 alone on a built instance folder (default ``instance/``), which is how before/after figures are taken.
 """
@@ -36,12 +42,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.load import PAGE, PAGE_HEADERS
 from bench.nginx import nginx_in_front
-from bench.server import PROJECT_DIR, Gunicorn, WrkResult, http_get, parse_wrk, run_wrk, wrk_command
+from bench.server import PROJECT_DIR, Gunicorn, WrkResult, http_get, on_cpus, parse_wrk, run_wrk, wrk_command
 from rightsinfo.leaflets.cache import CACHE_DIR_NAME
 
 FLOOD_CONNECTIONS = 48
@@ -59,6 +67,40 @@ READER_SCRIPT = Path(__file__).with_name("paced_pages.lua")
 PAGE_P99_GOAL_MS = 50.0
 PACK_SIZES = ("a5", "a4")
 TOPICS_PER_PACK = 3
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Which CPUs the server (gunicorn, its render processes, nginx) and the clients (every wrk) run on;
+    None for every CPU of the machine."""
+
+    server_cpus: frozenset[int] | None = None
+    client_cpus: frozenset[int] | None = None
+
+    def as_dict(self) -> dict:
+        """Return the placement for results.json."""
+        return {
+            "server_cpus": sorted(self.server_cpus) if self.server_cpus else "all",
+            "client_cpus": sorted(self.client_cpus) if self.client_cpus else "all",
+        }
+
+
+SHARED = Placement()
+
+
+def server_apart() -> Placement | None:
+    """Return the server on the first half of this process's CPUs and the clients on the rest, or None
+    on a machine with one CPU."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    half = len(cpus) // 2
+    return Placement(frozenset(cpus[:half]), frozenset(cpus[half:]))
+
+
+def cpu_list(cpus: Iterable[int]) -> str:
+    """Write a set of CPUs as 0 or 0,1."""
+    return ",".join(str(cpu) for cpu in sorted(cpus))
 
 
 def pack_urls(instance: Path) -> list[str]:
@@ -83,8 +125,9 @@ def pack_urls(instance: Path) -> list[str]:
     return [url for group in itertools.zip_longest(*per_language) for url in group if url]
 
 
-def start_flood(base_url: str, urls_file: Path) -> subprocess.Popen:
-    """Start wrk asking for the packs in ``urls_file`` on FLOOD_CONNECTIONS connections; return it.
+def start_flood(base_url: str, urls_file: Path, cpus: frozenset[int] | None = None) -> subprocess.Popen:
+    """Start wrk (on ``cpus``) asking for the packs in ``urls_file`` on FLOOD_CONNECTIONS connections;
+    return it.
 
     It lasts for both page runs (as fast as answered, then at a reader's pace) and a lead either side.
     """
@@ -93,12 +136,15 @@ def start_flood(base_url: str, urls_file: Path) -> subprocess.Popen:
         base_url + "/", seconds, FLOOD_CONNECTIONS, script=FLOOD_SCRIPT, timeout_seconds=FLOOD_TIMEOUT_SECONDS
     )
     env = {**os.environ, "FLOOD_URLS_FILE": str(urls_file), "FLOOD_THREADS": command[1].removeprefix("-t")}
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(on_cpus(command, cpus), env=env, stdout=subprocess.PIPE, text=True)
 
 
-def run_at_readers_pace(url: str, headers: dict[str, str]) -> WrkResult:
-    """Ask for ``url`` on READER_CONNECTIONS connections, each waiting READER_PACE_MS between requests."""
-    command = wrk_command(url, FLOOD_SECONDS, READER_CONNECTIONS, headers, script=READER_SCRIPT)
+def run_at_readers_pace(url: str, headers: dict[str, str], cpus: frozenset[int] | None = None) -> WrkResult:
+    """Ask for ``url`` on READER_CONNECTIONS connections (on ``cpus``), each waiting READER_PACE_MS between
+    requests."""
+    command = on_cpus(
+        wrk_command(url, FLOOD_SECONDS, READER_CONNECTIONS, headers, script=READER_SCRIPT), cpus
+    )
     env = {**os.environ, "PACE_MS": str(READER_PACE_MS)}
     return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout)
 
@@ -146,44 +192,55 @@ def render_process_nice(server: Gunicorn) -> list[int]:
 
 
 def page_alone_and_during_flood(built: Path) -> dict:
-    """Serve a copy of a built instance with gunicorn; measure the cached page alone, then during the flood.
+    """Serve a copy of a built instance with gunicorn; measure the cached page alone, then during the flood,
+    with the server sharing the CPUs with the clients, then apart from them.
 
     The copy leaves out the leaflet cache, so that no pack of an earlier run is already rendered.
     """
     with tempfile.TemporaryDirectory(prefix="rightsinfo-flood-") as scratch:
         instance = Path(scratch) / "instance"
         shutil.copytree(built, instance, ignore=shutil.ignore_patterns(CACHE_DIR_NAME))
-        return flood_figures(instance, pack_urls(instance))
+        urls = pack_urls(instance)
+        apart = server_apart()
+        return {
+            **flood_figures(instance, urls, SHARED),
+            "server_apart": flood_figures(instance, urls, apart) if apart else None,
+        }
 
 
-def flood_figures(instance: Path, urls: list[str]) -> dict:
+def flood_figures(instance: Path, urls: list[str], placement: Placement) -> dict:
     """Measure the cached page of ``instance`` alone and during the flood: straight to gunicorn, then
     through the shipped nginx site, which is how the site is deployed (gunicorn is never exposed)."""
     urls_file = instance.parent / "flood-urls.txt"
     urls_file.write_text("".join(url + "\n" for url in urls), encoding="utf-8")
-    figures = page_and_flood(instance, urls_file, through_nginx=False)
-    shutil.rmtree(instance / CACHE_DIR_NAME, ignore_errors=True)  # the packs the first flood rendered
-    return {**figures, "distinct_urls": len(urls), "through_nginx": page_and_flood(instance, urls_file, True)}
+    return {
+        **page_and_flood(instance, urls_file, False, placement),
+        "distinct_urls": len(urls),
+        **placement.as_dict(),
+        "through_nginx": page_and_flood(instance, urls_file, True, placement),
+    }
 
 
-def page_and_flood(instance: Path, urls_file: Path, through_nginx: bool) -> dict:
+def page_and_flood(instance: Path, urls_file: Path, through_nginx: bool, placement: Placement) -> dict:
     """Serve ``instance`` with gunicorn (behind nginx if asked); measure the page alone, then in the flood."""
+    shutil.rmtree(instance / CACHE_DIR_NAME, ignore_errors=True)  # the packs an earlier flood rendered
     env = {**os.environ, "RIGHTSINFO_INSTANCE_PATH": str(instance)}
-    with Gunicorn(env) as server, ExitStack() as stack:
+    clients = placement.client_cpus
+    with Gunicorn(env, cpus=placement.server_cpus) as server, ExitStack() as stack:
         base_url = server.base_url
         if through_nginx:
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rightsinfo-nginx-")))
-            _http_port, https_port = stack.enter_context(nginx_in_front(server.port, scratch))
-            base_url = f"https://127.0.0.1:{https_port}"
+            ports = stack.enter_context(nginx_in_front(server.port, scratch, placement.server_cpus))
+            base_url = f"https://127.0.0.1:{ports[1]}"
         http_get(server.base_url, PAGE, PAGE_HEADERS)  # the page is in every worker's cache soon after
-        alone = run_wrk(base_url + PAGE, FLOOD_SECONDS, PAGE_CONNECTIONS, PAGE_HEADERS)
-        alone_paced = run_at_readers_pace(base_url + PAGE, PAGE_HEADERS)
-        flood = start_flood(base_url, urls_file)
+        alone = run_wrk(base_url + PAGE, FLOOD_SECONDS, PAGE_CONNECTIONS, PAGE_HEADERS, clients)
+        alone_paced = run_at_readers_pace(base_url + PAGE, PAGE_HEADERS, clients)
+        flood = start_flood(base_url, urls_file, clients)
         try:
             time.sleep(FLOOD_LEAD_SECONDS)
             nice = render_process_nice(server)
-            during = run_wrk(base_url + PAGE, FLOOD_SECONDS, PAGE_CONNECTIONS, PAGE_HEADERS)
-            during_paced = run_at_readers_pace(base_url + PAGE, PAGE_HEADERS)
+            during = run_wrk(base_url + PAGE, FLOOD_SECONDS, PAGE_CONNECTIONS, PAGE_HEADERS, clients)
+            during_paced = run_at_readers_pace(base_url + PAGE, PAGE_HEADERS, clients)
         finally:
             packs = finish_flood(flood)
     return {
@@ -210,7 +267,13 @@ def measure_pack_flood(table, instance: Path) -> None:
     figures = page_alone_and_during_flood(instance)
     table.section("(a) throughput")
     pace = f" at a reader's pace ({READER_CONNECTIONS} × one per {READER_PACE_MS} ms)"
-    for label, measured in (("", figures), (", through nginx", figures["through_nginx"])):
+    measured_ways = [("", figures), (", through nginx", figures["through_nginx"])]
+    if figures["server_apart"]:
+        apart = figures["server_apart"]
+        server, clients = cpu_list(apart["server_cpus"]), cpu_list(apart["client_cpus"])
+        where = f", server on CPU {server} and clients on CPU {clients}"
+        measured_ways += [(where, apart), (", through nginx" + where, apart["through_nginx"])]
+    for label, measured in measured_ways:
         for how, suffix in (("", ""), (pace, "_at_readers_pace")):
             alone, during = (WrkResult(**{k: v for k, v in measured[key + suffix].items() if k != "errors"})
                              for key in ("alone", "during_flood"))  # fmt: skip

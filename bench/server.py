@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -77,6 +77,7 @@ class Gunicorn:
         error_log_path: Path | None = None,
         stop_signal: int = signal.SIGTERM,
         ready_path: str = "/en/",
+        cpus: Collection[int] | None = None,
     ):
         self.env = env
         self.app_spec = app_spec
@@ -86,6 +87,7 @@ class Gunicorn:
         self.error_log_path = error_log_path or log_path
         self.stop_signal = stop_signal
         self.ready_path = ready_path
+        self.cpus = cpus  # None: every CPU of the machine
         self.process: subprocess.Popen | None = None
 
     @property
@@ -103,9 +105,10 @@ class Gunicorn:
                 errors = files.enter_context(self.error_log_path.open("a+b"))
             else:
                 errors = files.enter_context(tempfile.TemporaryFile())
+            command = [str(executable), "--config", CONFIG_ARGUMENT, "--bind", f"127.0.0.1:{self.port}",
+                       *workers, *control_socket_arguments(), self.app_spec]  # fmt: skip
             self.process = subprocess.Popen(
-                [str(executable), "--config", CONFIG_ARGUMENT, "--bind", f"127.0.0.1:{self.port}",
-                 *workers, *control_socket_arguments(), self.app_spec],
+                on_cpus(command, self.cpus),
                 cwd=PROJECT_DIR,
                 env=self.env,
                 stdout=access,  # the access log: written (its cost counts) even when not kept
@@ -190,6 +193,16 @@ class WrkResult:
         return {**asdict(self), "errors": self.errors}
 
 
+def on_cpus(command: list[str], cpus: Collection[int] | None) -> list[str]:
+    """Return ``command`` made to run on ``cpus`` only (util-linux's taskset), or as it is for None.
+
+    What it starts, and every process that starts, inherits the CPUs: a server's workers too.
+    """
+    if cpus is None:
+        return command
+    return ["taskset", "--cpu-list", ",".join(str(cpu) for cpu in sorted(cpus)), *command]
+
+
 def require_wrk() -> str:
     """Return the wrk program, or explain how to install it."""
     program = shutil.which("wrk")
@@ -226,10 +239,16 @@ def wrk_command(
     return [*command, url]
 
 
-def run_wrk(url: str, seconds: float, connections: int, headers: dict[str, str] | None = None) -> WrkResult:
-    """Run wrk against ``url`` for ``seconds`` with ``connections`` clients; return its figures."""
-    result = subprocess.run(wrk_command(url, seconds, connections, headers), capture_output=True, text=True,
-                            check=True)  # fmt: skip
+def run_wrk(
+    url: str,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    cpus: Collection[int] | None = None,
+) -> WrkResult:
+    """Run wrk (on ``cpus``) on ``url`` for ``seconds`` with ``connections`` clients; return its figures."""
+    command = on_cpus(wrk_command(url, seconds, connections, headers), cpus)
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
 
 

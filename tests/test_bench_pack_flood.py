@@ -1,20 +1,29 @@
-"""The pack flood of the bench asks for what it says: packs of every language and size, each once; and
-the page at a reader's pace is asked for at that pace."""
+"""The pack flood of the bench asks for what it says: packs of every language and size, each once; the
+page at a reader's pace is asked for at that pace; and with the server apart, the server and its
+clients really run on CPUs of their own."""
 
 from __future__ import annotations
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import browser
 import pytest
 
 from bench import pack_flood
-from bench.pack_flood import PACK_SIZES, pack_urls
+from bench.pack_flood import PACK_SIZES, pack_urls, server_apart
+from bench.server import Gunicorn, on_cpus
+from rightsinfo.build import build_site
 from rightsinfo.i18n import languages
+
+PRINT_CPUS = [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"]
 
 
 def test_the_flood_asks_for_distinct_packs_in_every_language_and_size(app):
@@ -77,3 +86,41 @@ def test_the_readers_pace_waits_between_requests(quiet_server, monkeypatch):
     monkeypatch.setattr(pack_flood, "READER_PACE_MS", 250)
     result = pack_flood.run_at_readers_pace(quiet_server, {})
     assert 2 <= result.requests <= 2 * (2000 // 250 + 1)
+
+
+def test_a_command_put_on_cpus_runs_there_only():
+    last = max(os.sched_getaffinity(0))
+    printed = subprocess.run(on_cpus(PRINT_CPUS, {last}), capture_output=True, text=True, check=True).stdout
+    assert printed.strip() == f"[{last}]"
+    everywhere = subprocess.run(on_cpus(PRINT_CPUS, None), capture_output=True, text=True, check=True).stdout
+    assert everywhere.strip() == str(sorted(os.sched_getaffinity(0)))
+
+
+def test_the_server_apart_shares_no_cpu_with_its_clients():
+    apart = server_apart()
+    assert apart is not None, "the bench machines have at least two CPUs (this one has one)"
+    assert apart.server_cpus and apart.client_cpus
+    assert not apart.server_cpus & apart.client_cpus
+    assert apart.server_cpus | apart.client_cpus == os.sched_getaffinity(0)
+
+
+def test_a_server_put_apart_runs_every_process_on_its_cpus(site_dirs):
+    # The master forks the workers and they start the render processes: each must inherit the CPUs,
+    # or the flood's figures "apart" would still charge the server for the clients.
+    build_site(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    dirs = browser.SiteDirs(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
+    server_cpus = server_apart().server_cpus
+    with Gunicorn(dirs.environment(), cpus=server_cpus) as server:
+        group = os.getpgid(server.process.pid)
+        processes = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                     and in_group(int(entry.name), group)]  # fmt: skip
+        assert len(processes) >= 2, "the master and at least one worker"
+        assert {pid: os.sched_getaffinity(pid) for pid in processes} == dict.fromkeys(processes, server_cpus)
+
+
+def in_group(pid: int, group: int) -> bool:
+    """Return whether a process (that may end meanwhile) belongs to a process group."""
+    try:
+        return os.getpgid(pid) == group
+    except ProcessLookupError:
+        return False
