@@ -42,14 +42,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.load import PAGE, PAGE_HEADERS
 from bench.nginx import nginx_in_front
-from bench.server import PROJECT_DIR, Gunicorn, WrkResult, http_get, on_cpus, parse_wrk, run_wrk, wrk_command
+from bench.server import (
+    PROJECT_DIR,
+    Gunicorn,
+    WrkResult,
+    cpu_list,
+    http_get,
+    on_cpus,
+    parse_wrk,
+    run_wrk,
+    wrk_command,
+)
 from rightsinfo.leaflets.cache import CACHE_DIR_NAME
 
 FLOOD_CONNECTIONS = 48
@@ -96,11 +105,6 @@ def server_apart() -> Placement | None:
         return None
     half = len(cpus) // 2
     return Placement(frozenset(cpus[:half]), frozenset(cpus[half:]))
-
-
-def cpu_list(cpus: Iterable[int]) -> str:
-    """Write a set of CPUs as 0 or 0,1."""
-    return ",".join(str(cpu) for cpu in sorted(cpus))
 
 
 def pack_urls(instance: Path) -> list[str]:

@@ -200,7 +200,12 @@ def on_cpus(command: list[str], cpus: Collection[int] | None) -> list[str]:
     """
     if cpus is None:
         return command
-    return ["taskset", "--cpu-list", ",".join(str(cpu) for cpu in sorted(cpus)), *command]
+    return ["taskset", "--cpu-list", cpu_list(cpus), *command]
+
+
+def cpu_list(cpus: Collection[int]) -> str:
+    """Write a set of CPUs as taskset and the bench table do: 0, or 0,1."""
+    return ",".join(str(cpu) for cpu in sorted(cpus))
 
 
 def require_wrk() -> str:
