@@ -234,8 +234,9 @@ def page_and_flood(instance: Path, urls_file: Path, through_nginx: bool, placeme
         base_url = server.base_url
         if through_nginx:
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rightsinfo-nginx-")))
-            ports = stack.enter_context(nginx_in_front(server.port, scratch, placement.server_cpus))
-            base_url = f"https://127.0.0.1:{ports[1]}"
+            nginx = nginx_in_front(server.port, scratch, placement.server_cpus)
+            _http_port, https_port = stack.enter_context(nginx)
+            base_url = f"https://127.0.0.1:{https_port}"
         http_get(server.base_url, PAGE, PAGE_HEADERS)  # the page is in every worker's cache soon after
         alone = run_wrk(base_url + PAGE, FLOOD_SECONDS, PAGE_CONNECTIONS, PAGE_HEADERS, clients)
         alone_paced = run_at_readers_pace(base_url + PAGE, PAGE_HEADERS, clients)

@@ -111,16 +111,21 @@ def test_a_server_put_apart_runs_every_process_on_its_cpus(site_dirs):
     dirs = browser.SiteDirs(site_dirs["content"], site_dirs["translations"], site_dirs["instance"])
     server_cpus = server_apart().server_cpus
     with Gunicorn(dirs.environment(), cpus=server_cpus) as server:
-        group = os.getpgid(server.process.pid)
-        processes = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
-                     and in_group(int(entry.name), group)]  # fmt: skip
-        assert len(processes) >= 2, "the master and at least one worker"
-        assert {pid: os.sched_getaffinity(pid) for pid in processes} == dict.fromkeys(processes, server_cpus)
+        cpus_by_process = cpus_in_group(os.getpgid(server.process.pid))
+    assert len(cpus_by_process) >= 2, "the master and at least one worker"
+    assert cpus_by_process == dict.fromkeys(cpus_by_process, server_cpus)
 
 
-def in_group(pid: int, group: int) -> bool:
-    """Return whether a process (that may end meanwhile) belongs to a process group."""
-    try:
-        return os.getpgid(pid) == group
-    except ProcessLookupError:
-        return False
+def cpus_in_group(group: int) -> dict[int, set[int]]:
+    """Return the CPUs of each process of a process group, leaving out any that ends meanwhile (the
+    server's publish step is a child that may end at any moment)."""
+    cpus = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == group:
+                cpus[int(entry.name)] = os.sched_getaffinity(int(entry.name))
+        except ProcessLookupError:
+            continue
+    return cpus
